@@ -1,0 +1,263 @@
+"""Grade notebooks with real nbgrader, in a throwaway course directory.
+
+`grade(course, assignment, submissions)` copies the assignment's source from `solutions/` into a
+temporary course, runs nbgrader's generate_assignment (which fills a fresh SQLite gradebook) and
+then one autograde run for every submission, and reads each part's points from the gradebook and
+its failure message from the autograded notebook. The self-grading command and the
+grading-integrity tests both go through here, so learners and CI grade the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import sys
+import tempfile
+import warnings
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import nbformat
+
+NOTEBOOK_VERSION = 4
+
+
+@dataclass
+class Part:
+    """One graded test cell: its id, title, points earned and possible, and why it failed."""
+
+    id: str
+    title: str
+    points: float
+    max: float
+    message: str = ""  # first line of the error, empty when the part passed
+
+
+@dataclass
+class Report:
+    """The result of grading one submission."""
+
+    assignment: str
+    parts: list[Part] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the learner should know, e.g. restored cells
+    error: str = ""  # set when the notebook as a whole could not be graded
+
+    @property
+    def total(self) -> float:
+        return sum(part.points for part in self.parts)
+
+    @property
+    def max(self) -> float:
+        return sum(part.max for part in self.parts)
+
+    def to_dict(self) -> dict:
+        return {
+            "assignment": self.assignment,
+            "total": self.total,
+            "max": self.max,
+            "parts": [asdict(part) for part in self.parts],
+            "notes": self.notes,
+            "error": self.error,
+        }
+
+
+def assignments(course: Path) -> list[str]:
+    """The assignment ids of a course: the folders of `solutions/` that hold a notebook."""
+    source = course / "solutions"
+    return sorted(p.name for p in source.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
+
+
+def notebook_ids(course: Path, assignment: str) -> list[str]:
+    """The names (without .ipynb) of an assignment's notebooks."""
+    return sorted(p.stem for p in (course / "solutions" / assignment).glob("*.ipynb"))
+
+
+@contextmanager
+def _quiet_nbgrader_logs():
+    """nbgrader logs every step (and a harmless checksum warning per hidden-test cell)."""
+    logger = logging.getLogger("traitlets")
+    level, propagate, handlers = logger.level, logger.propagate, logger.handlers[:]
+    logger.handlers.clear()
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+        logger.propagate = propagate
+        logger.handlers[:] = handlers
+
+
+def _run(app_class, root: Path, assignment: str, student: str = ".", **traits) -> dict:
+    """Run one nbgrader converter in this process; returns nbgrader's {success, log, error}."""
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.utils import capture_log
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    config.CourseDirectory.root = str(root)
+    # The kernel would warn about its unencrypted loopback TCP link on every start: noise here.
+    config.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
+    coursedir = CourseDirectory(config=config)
+    coursedir.assignment_id = assignment
+    coursedir.student_id = student
+    app = app_class(coursedir=coursedir, config=config)
+    for name, value in traits.items():
+        setattr(app, name, value)
+    with _quiet_nbgrader_logs(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SQLAlchemy's autoflush warnings from nbgrader's own code
+        return capture_log(app)
+
+
+def _copy_submission(source: Path, destination: Path, notebooks: list[str]) -> None:
+    destination.mkdir(parents=True)
+    if source.is_dir():
+        for name in notebooks:
+            if (source / f"{name}.ipynb").exists():
+                shutil.copy(source / f"{name}.ipynb", destination)
+    else:  # a single notebook, perhaps renamed by the learner
+        shutil.copy(source, destination / f"{notebooks[0]}.ipynb")
+
+
+def _part_titles(release: nbformat.NotebookNode) -> dict[str, str]:
+    """Each test cell's title: the last markdown heading above it, without its points."""
+    titles, heading = {}, ""
+    for cell in release.cells:
+        if cell.cell_type == "markdown":
+            found = re.findall(r"^#+\s+(.+)$", cell.source, flags=re.MULTILINE)
+            if found:
+                heading = re.sub(r"\s*\(\d+(\.\d+)? points?\)\s*$", "", found[-1]).strip()
+        nbgrader = cell.metadata.get("nbgrader", {})
+        if nbgrader.get("grade") and not nbgrader.get("solution"):
+            titles[nbgrader["grade_id"]] = heading or nbgrader["grade_id"]
+    return titles
+
+
+def _first_error(cell: nbformat.NotebookNode) -> str:
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error":
+            if output.get("ename") == "CellTimeoutError":
+                return "the cell ran past the grader's time limit and was stopped: look for an endless loop"
+            if output.get("ename") == "NotImplementedError":
+                return "not answered yet: replace `raise NotImplementedError()` with your code"
+            value = (output.get("evalue") or "").strip().splitlines()
+            return f"{output['ename']}: {value[0]}" if value else output["ename"]
+    return ""
+
+
+def _failure_paragraph(log: str, student: str) -> str:
+    """Turn nbgrader's traceback for a submission that could not be graded into one paragraph."""
+    if "DeadKernelError" in log or "Kernel died" in log:
+        return (
+            "the notebook stopped the Python kernel while it ran (sys.exit(), os._exit() or a crash "
+            "in your code?), so nothing after that point could be graded"
+        )
+    lines = [line for line in log.splitlines() if line.strip()]
+    last = next((line for line in reversed(lines) if not line.startswith("[")), "an unknown error")
+    return f"nbgrader could not grade this notebook ({last.strip()})"
+
+
+class TempCourse:
+    """A throwaway nbgrader course holding one assignment, generated and ready to autograde.
+
+        with TempCourse(course, "01-why-async") as temp:
+            temp.release                          # the generated student version's folder
+            reports = temp.autograde({"ada": path_to_notebook})
+    """
+
+    def __init__(self, course: Path, assignment: str) -> None:
+        self.course = Path(course).resolve()
+        self.assignment = assignment
+        self.notebooks = notebook_ids(self.course, assignment)
+        if not self.notebooks:
+            raise ValueError(f"no notebooks in {self.course / 'solutions' / assignment}")
+        self._tmp: tempfile.TemporaryDirectory | None = None
+        self._path = ""
+
+    @property
+    def root(self) -> Path:
+        return Path(self._tmp.name)
+
+    @property
+    def release(self) -> Path:
+        return self.root / "exercises" / self.assignment
+
+    def __enter__(self) -> TempCourse:
+        from nbgrader.converters import GenerateAssignment
+
+        # nbgrader runs `alembic` when it creates the gradebook: it must be this Python's.
+        self._path = os.environ.get("PATH", "")
+        os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + self._path
+        self._tmp = tempfile.TemporaryDirectory(prefix=f"grade-{self.assignment}-")
+        try:
+            shutil.copy(self.course / "nbgrader_config.py", self.root)
+            shutil.copytree(
+                self.course / "solutions" / self.assignment, self.root / "solutions" / self.assignment
+            )
+            generated = _run(GenerateAssignment, self.root, self.assignment, force=True)
+            if not generated["success"]:
+                raise RuntimeError(f"nbgrader generate_assignment failed:\n{generated.get('error')}")
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._tmp.cleanup()
+        os.environ["PATH"] = self._path
+
+    def autograde(self, submissions: dict[str, Path]) -> dict[str, Report]:
+        """Grade each submission (student id -> notebook or folder) in one nbgrader autograde run."""
+        from nbgrader.converters import Autograde
+
+        for student, source in submissions.items():
+            destination = self.root / "submitted" / student / self.assignment
+            shutil.rmtree(destination, ignore_errors=True)
+            _copy_submission(Path(source), destination, self.notebooks)
+        graded = _run(Autograde, self.root, self.assignment, student="*", force=True)
+        log = graded.get("log", "") + graded.get("error", "")
+        return {student: self._report(student, log) for student in submissions}
+
+    def _report(self, student: str, log: str) -> Report:
+        from nbgrader.api import Gradebook, MissingEntry
+
+        report = Report(self.assignment)
+        with Gradebook(f"sqlite:///{self.root / 'gradebook.db'}") as gradebook:
+            for name in self.notebooks:
+                release = nbformat.read(self.release / f"{name}.ipynb", NOTEBOOK_VERSION)
+                graded_path = self.root / "autograded" / student / self.assignment / f"{name}.ipynb"
+                graded_cells = {}
+                if graded_path.exists():
+                    for cell in nbformat.read(graded_path, NOTEBOOK_VERSION).cells:
+                        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+                        if grade_id:
+                            graded_cells[grade_id] = cell
+                elif not report.error:
+                    report.error = _failure_paragraph(log, student)
+                for grade_id, title in _part_titles(release).items():
+                    maximum = float(gradebook.find_graded_cell(grade_id, name, self.assignment).max_score)
+                    try:
+                        grade = gradebook.find_grade(grade_id, name, self.assignment, student)
+                        points = float(grade.score or 0)
+                    except MissingEntry:
+                        points = 0.0
+                    cell = graded_cells.get(grade_id)
+                    if cell is None:
+                        message = "not graded: " + (report.error or "the test cell did not run")
+                    elif points < maximum:
+                        message = _first_error(cell) or "failed without an error message"
+                    else:
+                        message = ""
+                    report.parts.append(Part(grade_id, title, points, maximum, message))
+        return report
+
+
+def grade(course: Path, assignment: str, submissions: dict[str, Path]) -> dict[str, Report]:
+    """Autograde each submission (student id -> notebook or folder) against the course's source.
+
+    Everything happens in a temporary course with its own gradebook; the course is only read.
+    """
+    with TempCourse(course, assignment) as temp:
+        return temp.autograde(submissions)

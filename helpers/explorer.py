@@ -1,0 +1,50 @@
+"""A notebook control: pick a number of concurrent requests, run a demo, see its timeline."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from helpers.timeline import Timeline
+
+
+def concurrency_explorer(
+    demo: Callable[[int], Awaitable[Timeline]],
+    *,
+    value: int = 5,
+    maximum: int = 50,
+    label: str = "requests",
+):
+    """A slider and a Run button: each click awaits `demo(n)` and redraws the Timeline it returns.
+
+    `demo` is an async function taking the number of concurrent requests. The returned widget is
+    displayed when it is the last expression of a cell.
+    """
+    import ipywidgets as widgets
+
+    slider = widgets.IntSlider(value=value, min=1, max=maximum, description=label)
+    button = widgets.Button(description="Run", icon="play", button_style="primary")
+    output = widgets.Output()
+    running: set[asyncio.Task] = set()  # keep a reference, or the task may vanish mid-run
+
+    async def run(n: int) -> None:
+        button.disabled = True
+        try:
+            timeline = await demo(n)
+            output.clear_output(wait=True)
+            with output:
+                timeline.plot()
+        except Exception as exc:  # show it where the learner is looking, not in the log
+            output.clear_output(wait=True)
+            with output:
+                print(f"the demo failed: {type(exc).__name__}: {exc}")
+        finally:
+            button.disabled = False
+
+    def on_click(_button) -> None:
+        task = asyncio.get_running_loop().create_task(run(slider.value))
+        running.add(task)
+        task.add_done_callback(running.discard)
+
+    button.on_click(on_click)
+    return widgets.VBox([widgets.HBox([slider, button]), output])

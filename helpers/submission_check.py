@@ -1,0 +1,101 @@
+"""Look at a learner's notebook before grading it, and say in plain words what is wrong.
+
+A notebook can reach the grader broken: cut short while saving, saved by an editor that dropped
+nbgrader's cell metadata, or with test cells edited or deleted. The first two cannot be graded;
+the others can (nbgrader restores the tests), but the learner should know.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+
+
+class Unreadable(Exception):
+    """The notebook cannot be graded; the message is a paragraph for the learner."""
+
+
+def _grade_id(cell) -> str | None:
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+
+
+def _role(cell) -> str:
+    meta = cell.metadata["nbgrader"]
+    if meta.get("solution"):
+        return "answer"
+    if meta.get("grade"):
+        return "test"
+    return "setup"
+
+
+def read_notebook(path: Path) -> nbformat.NotebookNode:
+    """Read a notebook or raise Unreadable with a paragraph that says what to do."""
+    fresh_copy = (
+        "Your answers may still be in the file: open it in a text editor to rescue them, then paste "
+        "them into a fresh copy of the exercise (from the course's exercises/ folder, or "
+        "`git checkout -- <file>` in the course folder)."
+    )
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise Unreadable(f"There is no file at {path}.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise Unreadable(f"{path} could not be read as text ({exc}).") from None
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise Unreadable(
+            f"{path} is not a notebook any more: it is not valid JSON ({exc.msg}: line "
+            f"{exc.lineno}, column {exc.colno}). That happens when saving was cut short or the file "
+            f"was edited as plain text. {fresh_copy}"
+        ) from None
+    try:
+        notebook = nbformat.reads(text, as_version=4)
+        nbformat.validate(notebook)
+    except Exception as exc:  # nbformat raises many kinds for malformed notebooks
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise Unreadable(
+            f"{path} is JSON but not a valid Jupyter notebook ({first_line}). {fresh_copy}"
+        ) from None
+    return notebook
+
+
+def check(notebook: nbformat.NotebookNode, *originals: nbformat.NotebookNode) -> list[str]:
+    """Compare a submission with the released exercise (and its source): notes for the learner.
+
+    Raises Unreadable if it cannot be graded at all.
+    """
+    release = originals[0]
+    allowed: dict[str, set[str]] = {}
+    for original in originals:
+        for cell in original.cells:
+            if _grade_id(cell):
+                allowed.setdefault(_grade_id(cell), set()).add(cell.source)
+    expected = {_grade_id(c): c for c in release.cells if _grade_id(c)}
+    present = {_grade_id(c): c for c in notebook.cells if _grade_id(c)}
+    if expected and not present:
+        raise Unreadable(
+            "This notebook has lost the hidden labels (nbgrader metadata) that tell the grader which "
+            "cell is an answer and which is a test, so it cannot be graded. That happens when a "
+            "notebook is saved by an editor that drops metadata it does not know. Your code is still "
+            "there: open a fresh copy of the exercise in JupyterLab, paste each answer into its "
+            "answer cell, and grade that copy."
+        )
+    notes = []
+    for grade_id, original in expected.items():
+        role = _role(original)
+        cell = present.get(grade_id)
+        if cell is None:
+            notes.append(
+                {
+                    "answer": f"the answer cell {grade_id} is missing, so its part cannot pass.",
+                    "test": f"the test cell {grade_id} was deleted; the grader put the original back.",
+                    "setup": f"the setup cell {grade_id} is missing, so the tests cannot run; copy it "
+                    "back from a fresh copy of the exercise.",
+                }[role]
+            )
+        elif role != "answer" and cell.source not in allowed[grade_id]:
+            notes.append(f"the {role} cell {grade_id} was changed; the grader ran the original.")
+    return notes

@@ -1,0 +1,23 @@
+"""nbgrader settings for the course: `solutions/` holds the sources, `exercises/` the student versions.
+
+Instructors: set `course_id` and the exchange for your class (see docs/instructors.md).
+"""
+
+c = get_config()  # noqa: F821 (nbgrader provides get_config)
+
+c.CourseDirectory.course_id = "async-python-hands-on"
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "exercises"
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "*.py"]
+
+# What a learner sees in place of each solution.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+
+# A cell that hangs must cost its own part, not the whole notebook: tests bound student code with
+# helpers.within(); the cell timeout is the last net, and an iopub timeout must not abort the run.
+c.Execute.timeout = 60
+c.Execute.interrupt_on_timeout = True
+c.Execute.raise_on_iopub_timeout = False
+
+# A learner who deletes a test cell gets it back, with its points at stake.
+c.OverwriteCells.add_missing_cells = True

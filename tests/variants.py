@@ -1,0 +1,89 @@
+"""Submissions that probe an assignment's grading: built from its source and generated release."""
+
+from __future__ import annotations
+
+import ast
+import copy
+import re
+
+import nbformat
+
+SECRET_REGION = re.compile(
+    r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", flags=re.DOTALL
+)
+
+
+def nbgrader_meta(cell) -> dict:
+    return cell.metadata.get("nbgrader", {})
+
+
+def is_answer(cell) -> bool:
+    return bool(nbgrader_meta(cell).get("solution"))
+
+
+def is_test(cell) -> bool:
+    meta = nbgrader_meta(cell)
+    return bool(meta.get("grade")) and not meta.get("solution")
+
+
+def answer_ids(notebook) -> list[str]:
+    return [nbgrader_meta(c)["grade_id"] for c in notebook.cells if is_answer(c)]
+
+
+def _cell(notebook, grade_id):
+    return next(c for c in notebook.cells if nbgrader_meta(c).get("grade_id") == grade_id)
+
+
+def revert_answer(solution, release, grade_id):
+    """The solution with one answer cell put back to the stub the learner starts from."""
+    notebook = copy.deepcopy(solution)
+    _cell(notebook, grade_id).source = _cell(release, grade_id).source
+    return notebook
+
+
+def busy_answer(solution, grade_id):
+    """The solution with every function of one answer cell replaced by an endless busy loop."""
+    notebook = copy.deepcopy(solution)
+    cell = _cell(notebook, grade_id)
+    tree = ast.parse(cell.source)
+    functions = [n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+    if not functions:
+        return None
+    for function in functions:
+        function.body = ast.parse("while True:\n    pass").body
+    cell.source = ast.unparse(tree)
+    return notebook
+
+
+def tests_replaced(notebook, replacement: str | None):
+    """A copy whose test cells say `replacement` instead (None deletes them)."""
+    notebook = copy.deepcopy(notebook)
+    if replacement is None:
+        notebook.cells = [c for c in notebook.cells if not is_test(c)]
+    for cell in notebook.cells:
+        if is_test(cell):
+            cell.source = replacement
+    return notebook
+
+
+def without_nbgrader_metadata(notebook):
+    """What an editor that drops unknown metadata saves."""
+    notebook = copy.deepcopy(notebook)
+    for cell in notebook.cells:
+        cell.metadata.pop("nbgrader", None)
+    return notebook
+
+
+def secret_lines(solution) -> set[str]:
+    """Lines that appear only inside solution or hidden-test regions of the source."""
+    inside, outside = set(), set()
+    for cell in solution.cells:
+        for match in SECRET_REGION.finditer(cell.source):
+            inside.update(line.strip() for line in match.group(2).splitlines())
+        outside.update(line.strip() for line in SECRET_REGION.sub("", cell.source).splitlines())
+    return {line for line in inside - outside if line and not line.startswith("#")}
+
+
+def write(notebook, path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, path)
