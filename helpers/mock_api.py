@@ -252,10 +252,11 @@ async def stream(request: web.Request) -> web.StreamResponse:
     response = web.StreamResponse(headers={"Content-Type": "application/x-ndjson"})
     response.enable_chunked_encoding()
     await response.prepare(request)
-    for number in range(1, chunks + 1):
-        if number > 1 and interval:
-            await asyncio.sleep(interval)
-        await response.write(b'{"chunk": %d, "of": %d}\n' % (number, chunks))
+    if request.method != "HEAD":  # a HEAD answer is the headers alone
+        for number in range(1, chunks + 1):
+            if number > 1 and interval:
+                await asyncio.sleep(interval)
+            await response.write(b'{"chunk": %d, "of": %d}\n' % (number, chunks))
     await response.write_eof()
     return response
 
@@ -273,8 +274,9 @@ async def download(request: web.Request) -> web.StreamResponse:
         }
     )
     await response.prepare(request)
-    for start in range(0, size, FILE_CHUNK):
-        await response.write(data[start : start + FILE_CHUNK])
+    if request.method != "HEAD":  # a HEAD answer is the headers alone
+        for start in range(0, size, FILE_CHUNK):
+            await response.write(data[start : start + FILE_CHUNK])
     await response.write_eof()
     return response
 

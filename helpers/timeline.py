@@ -139,20 +139,21 @@ class Timeline:
         """Draw the chart on a new matplotlib Figure and return it (nothing is shown)."""
         from matplotlib.figure import Figure
 
-        rows = len(self.spans)
+        spans = sorted(self.spans, key=lambda s: s.start)  # rows top to bottom in start order
+        rows = len(spans)
         fig = Figure(figsize=(8, min(1.6 + 0.28 * max(rows, 1), 10)), layout="constrained")
         ax = fig.subplots()
-        origin = min((s.start for s in self.spans), default=0.0)
+        origin = spans[0].start if spans else 0.0
         ax.barh(
             range(rows),
-            [s.duration for s in self.spans],
-            left=[s.start - origin for s in self.spans],
-            color=[s.color for s in self.spans],
+            [s.duration for s in spans],
+            left=[s.start - origin for s in spans],
+            color=[s.color for s in spans],
             height=0.7,
         )
         ax.set_ylim(rows - 0.5, -0.5)  # first span on top
         if rows <= MAX_LABELLED_ROWS:
-            ax.set_yticks(range(rows), [s.label for s in self.spans], fontsize=8)
+            ax.set_yticks(range(rows), [s.label for s in spans], fontsize=8)
         else:
             ax.set_yticks([])
             ax.set_ylabel(f"{rows} spans")

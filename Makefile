@@ -1,0 +1,43 @@
+# Async Python, hands-on: two commands for learners, a few more for maintainers.
+#   make lab         set up .venv and open the course in JupyterLab
+#   make test        set up .venv and run the whole test suite
+#   make exercises   regenerate exercises/ from solutions/ (nbgrader generate_assignment)
+#   make lessons     re-run every lesson and store its outputs
+#   make lint        ruff over code and notebooks
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+STAMP := $(VENV)/.installed
+# Notebooks run `!python ...` and nbgrader runs `alembic`: both must come from this environment.
+export PATH := $(BIN):$(PATH)
+
+.PHONY: lab test exercises lessons lint clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "This course needs Python 3.11 or newer; $(PYTHON) is $$($(PYTHON) --version 2>&1)."; \
+		  echo "Point PYTHON at one, e.g. make PYTHON=python3.12 $(MAKECMDGOALS)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/00-welcome.ipynb
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+exercises: $(STAMP)
+	$(BIN)/python scripts/regenerate_exercises.py
+
+lessons: $(STAMP)
+	$(BIN)/python scripts/refresh_lessons.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) gradebook.db submitted autograded feedback
