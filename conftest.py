@@ -9,8 +9,17 @@ import pytest
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         params = getattr(getattr(item, "callspec", None), "params", {})
-        if "graded" in params:  # one autograde run per assignment, shared by its tests
-            group = f"grading-{params['graded']}"
-        else:  # a notebook's cells share one kernel; a module's tests share its fixtures
-            group = item.path.name
+        # One autograde run per assignment is shared by its tests; a notebook's cells share one
+        # kernel; a module's tests share its fixtures.
+        group = f"grading-{params['graded']}" if "graded" in params else item.path.name
         item.add_marker(pytest.mark.xdist_group(group))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Fail loudly if xdist ignored the groups (it would split a notebook's cells across workers)."""
+    grouping = getattr(session.config.option, "loadgroup", False)
+    if grouping and not all("@" in item.nodeid for item in session.items):
+        raise pytest.UsageError(
+            "pytest-xdist did not apply --dist loadgroup to the collected tests; "
+            "check that the installed pytest and pytest-xdist versions are the ones pyproject.toml allows"
+        )

@@ -42,7 +42,9 @@ class Report:
 
     assignment: str
     parts: list[Part] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # what the learner should know, e.g. restored cells
+    notes: list[str] = field(
+        default_factory=list
+    )  # what the learner should know, e.g. restored cells
     error: str = ""  # set when the notebook as a whole could not be graded
 
     @property
@@ -99,7 +101,10 @@ def _run(app_class, root: Path, assignment: str, student: str = ".", **traits) -
     config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
     config.CourseDirectory.root = str(root)
     # The kernel would warn about its unencrypted loopback TCP link on every start: noise here.
-    config.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
+    config.Execute.extra_arguments = [
+        "--HistoryManager.hist_file=:memory:",
+        "--IPKernelApp.log_level=ERROR",
+    ]
     coursedir = CourseDirectory(config=config)
     coursedir.assignment_id = assignment
     coursedir.student_id = student
@@ -162,9 +167,9 @@ def _failure_paragraph(log: str, student: str) -> str:
 class TempCourse:
     """A throwaway nbgrader course holding one assignment, generated and ready to autograde.
 
-        with TempCourse(course, "01-why-async") as temp:
-            temp.release                          # the generated student version's folder
-            reports = temp.autograde({"ada": path_to_notebook})
+    with TempCourse(course, "01-why-async") as temp:
+        temp.release                          # the generated student version's folder
+        reports = temp.autograde({"ada": path_to_notebook})
     """
 
     def __init__(self, course: Path, assignment: str) -> None:
@@ -194,11 +199,14 @@ class TempCourse:
         try:
             shutil.copy(self.course / "nbgrader_config.py", self.root)
             shutil.copytree(
-                self.course / "solutions" / self.assignment, self.root / "solutions" / self.assignment
+                self.course / "solutions" / self.assignment,
+                self.root / "solutions" / self.assignment,
             )
             generated = _run(GenerateAssignment, self.root, self.assignment, force=True)
             if not generated["success"]:
-                raise RuntimeError(f"nbgrader generate_assignment failed:\n{generated.get('error')}")
+                raise RuntimeError(
+                    f"nbgrader generate_assignment failed:\n{generated.get('error')}"
+                )
         except BaseException:
             self.__exit__(None, None, None)
             raise
@@ -237,7 +245,9 @@ class TempCourse:
                 elif not report.error:
                     report.error = _failure_paragraph(log, student)
                 for grade_id, title in _part_titles(release).items():
-                    maximum = float(gradebook.find_graded_cell(grade_id, name, self.assignment).max_score)
+                    maximum = float(
+                        gradebook.find_graded_cell(grade_id, name, self.assignment).max_score
+                    )
                     try:
                         grade = gradebook.find_grade(grade_id, name, self.assignment, student)
                         points = float(grade.score or 0)

@@ -37,7 +37,9 @@ class LoopBlocked(Exception):
 
 
 def _next_alarm() -> None:
-    signal.setitimer(signal.ITIMER_REAL, max(min(_armed.values()) - time.monotonic(), 0.01) if _armed else 0)
+    signal.setitimer(
+        signal.ITIMER_REAL, max(min(_armed.values()) - time.monotonic(), 0.01) if _armed else 0
+    )
 
 
 def _on_alarm(signum, frame) -> None:
@@ -45,10 +47,11 @@ def _on_alarm(signum, frame) -> None:
         in_task = asyncio.current_task() is not None
     except RuntimeError:  # no running loop in this thread
         in_task = False
-    overdue = any(due <= time.monotonic() for due in _armed.values())
+    now = time.monotonic()
+    overdue = [key for key, due in _armed.items() if due <= now]
     if overdue and in_task:
-        for key in _armed:
-            _armed[key] = time.monotonic() + GRACE  # if this is swallowed, try again soon
+        for key in overdue:  # only these: a concurrent call keeps its own deadline
+            _armed[key] = now + GRACE  # if this is swallowed, try again soon
         _next_alarm()
         raise LoopBlocked("the event loop was blocked past the deadline")
     if overdue:  # between tasks, where raising would break the loop itself: check again shortly

@@ -35,7 +35,9 @@ def find_course(near: Path, explicit: Path | None) -> Path:
     """The course root: --course, else a folder above `near`, else where this package lives."""
     if explicit is not None:
         if not is_course(explicit):
-            raise UsageProblem(f"{explicit} is not the course folder (no nbgrader_config.py and solutions/)")
+            raise UsageProblem(
+                f"{explicit} is not the course folder (no nbgrader_config.py and solutions/)"
+            )
         return explicit.resolve()
     for folder in [near.resolve(), *near.resolve().parents]:
         if is_course(folder):
@@ -176,7 +178,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.all:
         if args.json:
             reports = [report.to_dict() for _, _, report in rows]
-            total = {"total": sum(r["total"] for r in reports), "max": sum(r["max"] for r in reports)}
+            total = {
+                "total": sum(r["total"] for r in reports),
+                "max": sum(r["max"] for r in reports),
+            }
             print(json.dumps({**total, "assignments": reports}, indent=2))
         else:
             print(format_progress([(assignment, report) for assignment, _, report in rows]))

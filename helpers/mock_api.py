@@ -81,7 +81,9 @@ def _number(
 
 def _name(raw: str, name: str) -> str:
     if not NAME_PATTERN.fullmatch(raw):
-        raise BadParameter(name, f"{name} must be 1 to 64 letters, digits, '.', '_' or '-', got {raw!r}")
+        raise BadParameter(
+            name, f"{name} must be 1 to 64 letters, digits, '.', '_' or '-', got {raw!r}"
+        )
     return raw
 
 
@@ -171,7 +173,9 @@ async def item_page(request: web.Request) -> web.Response:
     query = _query(request, "page", "per_page", "delay")
     page = int(_number(query.get("page"), "page", low=1, high=1_000_000, default=1, integer=True))
     per_page = int(
-        _number(query.get("per_page"), "per_page", low=1, high=MAX_PER_PAGE, default=10, integer=True)
+        _number(
+            query.get("per_page"), "per_page", low=1, high=MAX_PER_PAGE, default=10, integer=True
+        )
     )
     await _optional_delay(query)
     first = (page - 1) * per_page + 1
@@ -193,7 +197,9 @@ async def item_page(request: web.Request) -> web.Response:
 async def flaky(request: web.Request) -> web.Response:
     query = _query(request, "failures", "delay")
     key = _name(request.match_info["key"], "key")
-    failures = int(_number(query.get("failures"), "failures", low=0, high=100, default=2, integer=True))
+    failures = int(
+        _number(query.get("failures"), "failures", low=0, high=100, default=2, integer=True)
+    )
     await _optional_delay(query)
     attempts = request.app[STATE_KEY].flaky_attempts
     attempts[key] = attempt = attempts.get(key, 0) + 1
@@ -247,7 +253,8 @@ async def stream(request: web.Request) -> web.StreamResponse:
     interval = _number(query.get("interval"), "interval", low=0, high=MAX_DELAY, default=0.1)
     if chunks * interval > MAX_DELAY:
         raise BadParameter(
-            "interval", f"chunks x interval must be at most {MAX_DELAY:g} seconds, got {chunks * interval:g}"
+            "interval",
+            f"chunks x interval must be at most {MAX_DELAY:g} seconds, got {chunks * interval:g}",
         )
     response = web.StreamResponse(headers={"Content-Type": "application/x-ndjson"})
     response.enable_chunked_encoding()
@@ -264,7 +271,9 @@ async def stream(request: web.Request) -> web.StreamResponse:
 async def download(request: web.Request) -> web.StreamResponse:
     query = _query(request, "size")
     name = _name(request.match_info["name"], "name")
-    size = int(_number(query.get("size"), "size", low=0, high=MAX_FILE_SIZE, default=65536, integer=True))
+    size = int(
+        _number(query.get("size"), "size", low=0, high=MAX_FILE_SIZE, default=65536, integer=True)
+    )
     data, checksum = file_bytes(name, size)
     response = web.StreamResponse(
         headers={
@@ -342,10 +351,14 @@ async def json_errors(request: web.Request, handler):
     except BadParameter as exc:
         return _json({"error": exc.message, "parameter": exc.name}, status=400)
     except web.HTTPNotFound:
-        return _json({"error": f"no endpoint at {request.path}", "endpoints": ENDPOINTS}, status=404)
+        return _json(
+            {"error": f"no endpoint at {request.path}", "endpoints": ENDPOINTS}, status=404
+        )
     except web.HTTPMethodNotAllowed as exc:
         message = f"{request.method} is not allowed on {request.path}; use {', '.join(sorted(exc.allowed_methods))}"
-        return _json({"error": message}, status=405, headers={"Allow": ",".join(exc.allowed_methods)})
+        return _json(
+            {"error": message}, status=405, headers={"Allow": ",".join(exc.allowed_methods)}
+        )
     except web.HTTPException as exc:
         return _json({"error": exc.reason}, status=exc.status)
 

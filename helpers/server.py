@@ -38,7 +38,9 @@ def is_loopback(host: str) -> bool:
 class MockServer:
     """The mock HTTP API served from a background thread; see `helpers.mock_api` for endpoints."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, *, allow_remote: bool = False) -> None:
+    def __init__(
+        self, host: str = "127.0.0.1", port: int = 0, *, allow_remote: bool = False
+    ) -> None:
         if not allow_remote and not is_loopback(host):
             raise ValueError(
                 f"the mock server binds loopback addresses only, not {host!r}; "
@@ -157,7 +159,9 @@ def main(argv: list[str] | None = None) -> None:
         prog="python -m helpers.server", description="Run the course's mock HTTP API until Ctrl+C."
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8080, help="port (default 8080, 0 = any free one)")
+    parser.add_argument(
+        "--port", type=int, default=8080, help="port (default 8080, 0 = any free one)"
+    )
     parser.add_argument(
         "--allow-remote", action="store_true", help="allow a non-loopback --host (exposes it)"
     )
@@ -166,7 +170,10 @@ def main(argv: list[str] | None = None) -> None:
         server = MockServer(args.host, args.port, allow_remote=args.allow_remote).start()
     except (ValueError, RuntimeError) as exc:
         parser.exit(2, f"error: {exc}\n")
-    print(f"mock server at {server.url} (Ctrl+C stops it; GET {server.url}/ lists the endpoints)", flush=True)
+    print(
+        f"mock server at {server.url} (Ctrl+C stops it; GET {server.url}/ lists the endpoints)",
+        flush=True,
+    )
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

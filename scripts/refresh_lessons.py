@@ -22,14 +22,18 @@ LESSONS = Path(__file__).resolve().parents[1] / "notebooks"
 def refresh(path: Path) -> float:
     notebook = nbformat.read(path, as_version=4)
     started = time.perf_counter()
-    NotebookClient(notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(LESSONS)}}).execute()
+    NotebookClient(
+        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(LESSONS)}}
+    ).execute()
     seconds = time.perf_counter() - started
     nbformat.write(notebook, path)
     return seconds
 
 
 def main(names: list[str]) -> None:
-    paths = [LESSONS / f"{name.removesuffix('.ipynb')}.ipynb" for name in names] or sorted(LESSONS.glob("*.ipynb"))
+    paths = [LESSONS / f"{name.removesuffix('.ipynb')}.ipynb" for name in names] or sorted(
+        LESSONS.glob("*.ipynb")
+    )
     total = 0.0
     for path in paths:
         seconds = refresh(path)

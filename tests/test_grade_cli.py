@@ -54,14 +54,18 @@ def test_copy_outside_the_course_graded_as_json(tmp_path):
     report = json.loads(result.stdout)
     assert report["total"] == report["max"] == 10
     assert [p["id"] for p in report["parts"]] == [f"part{n}_tests" for n in range(1, 5)]
-    assert all(set(p) >= {"id", "points", "max", "message"} and p["message"] == "" for p in report["parts"])
+    assert all(
+        set(p) >= {"id", "points", "max", "message"} and p["message"] == "" for p in report["parts"]
+    )
 
 
 def test_edited_and_deleted_test_cells_are_restored_and_reported(tmp_path):
     release = nbformat.read(EXERCISE / "01-why-async.ipynb", 4)
     solution = nbformat.read(SOLUTION, 4)
     notebook = variants.revert_answer(solution, release, "part2_answer")
-    notebook.cells = [c for c in notebook.cells if variants.nbgrader_meta(c).get("grade_id") != "part3_tests"]
+    notebook.cells = [
+        c for c in notebook.cells if variants.nbgrader_meta(c).get("grade_id") != "part3_tests"
+    ]
     for cell in notebook.cells:
         if variants.nbgrader_meta(cell).get("grade_id") == "part2_tests":
             cell.source = "assert True  # trust me"
@@ -80,7 +84,9 @@ def test_edited_and_deleted_test_cells_are_restored_and_reported(tmp_path):
         (lambda text: text[: len(text) // 2], "not valid JSON"),
         (lambda text: json.dumps({"cells": 3}), "not a valid Jupyter notebook"),
         (
-            lambda text: nbformat.writes(variants.without_nbgrader_metadata(nbformat.reads(text, 4))),
+            lambda text: nbformat.writes(
+                variants.without_nbgrader_metadata(nbformat.reads(text, 4))
+            ),
             "lost the hidden labels",
         ),
     ],

@@ -87,7 +87,9 @@ def test_untouched_exercise_scores_zero_and_is_graded(graded):
     report = graded.reports["untouched"]
     assert not report.error, f"the grader could not grade the untouched exercise: {report.error}"
     assert report.total == 0, f"an untouched exercise earns points: {_scores(report)}"
-    assert all(part.message for part in report.parts), "every part of a blank exercise should say why"
+    assert all(part.message for part in report.parts), (
+        "every part of a blank exercise should say why"
+    )
 
 
 def test_exercises_folder_is_what_generate_assignment_makes(graded):
@@ -96,7 +98,9 @@ def test_exercises_folder_is_what_generate_assignment_makes(graded):
         f"exercises/{graded.assignment} holds {sorted(committed)}, nbgrader makes {sorted(graded.release)}"
     )
     for name, notebook in graded.release.items():
-        assert json.dumps(committed[name], sort_keys=True) == json.dumps(notebook, sort_keys=True), (
+        assert json.dumps(committed[name], sort_keys=True) == json.dumps(
+            notebook, sort_keys=True
+        ), (
             f"exercises/{graded.assignment}/{name} differs from what nbgrader generates: "
             "run `make exercises` and commit the result"
         )
@@ -112,7 +116,9 @@ def test_nothing_secret_leaks_into_the_exercise(graded):
             for notebook_cell in nbformat.reads(text, 4).cells if path.suffix == ".ipynb" else []:
                 lines = {line.strip() for line in notebook_cell.source.splitlines()}
                 leaked = lines & secrets
-                assert not leaked, f"{path.name} shows solution or hidden-test lines: {sorted(leaked)}"
+                assert not leaked, (
+                    f"{path.name} shows solution or hidden-test lines: {sorted(leaked)}"
+                )
 
 
 def test_every_answer_cell_is_really_tested(graded):
@@ -130,7 +136,9 @@ def test_edited_or_deleted_test_cells_gain_nothing(graded):
     assert graded.reports["tests-deleted"].total == 0, _scores(graded.reports["tests-deleted"])
     cheat = graded.reports["reverted-edited"].total
     honest = graded.reports[f"reverted-{graded.answers[0]}"].total
-    assert cheat <= honest, f"replacing test cells with `pass` raised the score from {honest} to {cheat}"
+    assert cheat <= honest, (
+        f"replacing test cells with `pass` raised the score from {honest} to {cheat}"
+    )
 
 
 def test_busy_loop_costs_only_its_own_parts(graded):

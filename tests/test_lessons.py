@@ -33,7 +33,9 @@ def test_header_and_recap(lesson):
         assert required in text, f"{lesson.name} has no {required!r}"
 
 
-@pytest.mark.parametrize("lesson", [p for p in LESSONS if p.stem != "00-welcome"], ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "lesson", [p for p in LESSONS if p.stem != "00-welcome"], ids=lambda p: p.stem
+)
 def test_script_counterpart_uses_asyncio_run(lesson):
     sources = [c.source for c in _cells(lesson, "code")]
     scripts = [s for s in sources if s.startswith("%%writefile") and "asyncio.run(" in s]
@@ -67,15 +69,21 @@ def test_every_plot_cell_stored_a_real_png(lesson):
     assert plot_cells, f"{lesson.name} draws no plot: show at least one timeline or lag chart"
     for cell in plot_cells:
         images = [o for o in cell.outputs if "image/png" in o.get("data", {})]
-        assert len(images) == 1, f"{lesson.name}: a plot cell stored {len(images)} images:\n{cell.source}"
+        assert len(images) == 1, (
+            f"{lesson.name}: a plot cell stored {len(images)} images:\n{cell.source}"
+        )
         png = base64.b64decode(images[0]["data"]["image/png"])
-        assert png.startswith(PNG_SIGNATURE) and len(png) > 5_000, "the stored plot is not a real PNG"
+        assert png.startswith(PNG_SIGNATURE) and len(png) > 5_000, (
+            "the stored plot is not a real PNG"
+        )
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
 def test_outputs_are_stored_and_error_free(lesson):
     code = _cells(lesson, "code")
-    assert all(c.execution_count for c in code), f"{lesson.name} has cells that never ran: make lessons"
+    assert all(c.execution_count for c in code), (
+        f"{lesson.name} has cells that never ran: make lessons"
+    )
     for cell in code:
         errors = [o for o in cell.outputs if o.output_type == "error"]
         if "raises-exception" not in cell.metadata.get("tags", []):

@@ -8,9 +8,7 @@ import re
 
 import nbformat
 
-SECRET_REGION = re.compile(
-    r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", flags=re.DOTALL
-)
+SECRET_REGION = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", flags=re.DOTALL)
 
 
 def nbgrader_meta(cell) -> dict:
