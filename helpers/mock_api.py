@@ -29,6 +29,8 @@ ITEM_COUNT = 100  # /items/1 .. /items/100
 MAX_PER_PAGE = 100
 FILE_CHUNK = 64 * 1024
 NAME_PATTERN = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+INTEGER = re.compile(r"-?[0-9]{1,12}")
+DECIMAL = re.compile(r"-?[0-9]{1,12}(\.[0-9]{0,12})?")
 ADMIN_PATHS = ("/stats", "/stats/reset")  # reading the figures does not change them
 
 ENDPOINTS = {
@@ -70,11 +72,12 @@ def _number(
         if default is None:
             raise BadParameter(name, f"{allowed}; it is missing")
         return default
-    try:
-        value = int(raw) if integer else float(raw)
-    except ValueError:
-        raise BadParameter(name, f"{allowed}, got {raw!r}") from None
-    if not (low <= value <= high):  # also rejects nan
+    # Plain ASCII decimals only: int() and float() would also take "1_0", "1e1" or "nan".
+    pattern = INTEGER if integer else DECIMAL
+    if not pattern.fullmatch(raw):
+        raise BadParameter(name, f"{allowed}, got {raw!r}")
+    value = int(raw) if integer else float(raw)
+    if not (low <= value <= high):
         raise BadParameter(name, f"{allowed}, got {raw!r}")
     return value
 
@@ -303,7 +306,7 @@ async def status(request: web.Request) -> web.Response:
         reason = HTTPStatus(code).phrase
     except ValueError:
         reason = "Unassigned"
-    if code in (204, 304):
+    if code in (204, 205, 304):  # statuses that must not carry a body
         return web.Response(status=code, reason=reason)
     return _json({"status": code, "reason": reason}, status=code, reason=reason)
 
@@ -331,13 +334,16 @@ async def record(request: web.Request, handler):
     stats = request.app[STATS_KEY]
     peer = request.transport.get_extra_info("peername") if request.transport else None
     token = stats.begin(request.method, request.path, request.query_string, peer)
-    status = 499  # nginx's "client closed request": the handler was cancelled
+    status = 500
     try:
         response = await handler(request)
         status = response.status
         return response
     except web.HTTPException as exc:
         status = exc.status
+        raise
+    except asyncio.CancelledError:
+        status = 499  # nginx's "client closed request": the client gave up and we stopped
         raise
     finally:
         stats.end(token, status)

@@ -170,11 +170,11 @@ def main(argv: list[str] | None = None) -> None:
         server = MockServer(args.host, args.port, allow_remote=args.allow_remote).start()
     except (ValueError, RuntimeError) as exc:
         parser.exit(2, f"error: {exc}\n")
-    print(
-        f"mock server at {server.url} (Ctrl+C stops it; GET {server.url}/ lists the endpoints)",
-        flush=True,
-    )
-    try:
+    try:  # Ctrl+C may come as soon as the line is out
+        print(
+            f"mock server at {server.url} (Ctrl+C stops it; GET {server.url}/ lists the endpoints)",
+            flush=True,
+        )
         threading.Event().wait()
     except KeyboardInterrupt:
         pass

@@ -1,0 +1,158 @@
+"""within(): deadlines for code that waits too long and for code that blocks the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import time
+
+import pytest
+
+from helpers.deadline import DeadlineExceeded, within
+
+DEADLINE = 0.5  # seconds
+
+
+@pytest.fixture(autouse=True)
+def sentinel():
+    """A SIGALRM handler that every test must leave in place, never called, with no timer armed."""
+    fired = []
+
+    def handler(signum, frame):
+        fired.append(signum)
+
+    original = signal.signal(signal.SIGALRM, handler)
+    try:
+        yield handler
+        assert signal.getsignal(signal.SIGALRM) is handler
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+        assert fired == []
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, original)
+
+
+async def answer(value: int = 42, seconds: float = 0.0) -> int:
+    await asyncio.sleep(seconds)
+    return value
+
+
+def busy(seconds: float) -> None:
+    """Keep the CPU (and so the event loop) busy without awaiting."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+
+
+@pytest.mark.asyncio
+async def test_returns_the_value_of_quick_work():
+    assert await within(answer(), DEADLINE) == 42
+
+
+@pytest.mark.asyncio
+async def test_calls_a_function_that_returns_a_coroutine():
+    assert await within(lambda: answer(7, 0.01), DEADLINE) == 7
+    assert await within(answer, DEADLINE) == 42
+
+
+@pytest.mark.asyncio
+async def test_waiting_too_long_is_a_deadline_exceeded():
+    start = time.perf_counter()
+    with pytest.raises(DeadlineExceeded, match="still waiting") as caught:
+        await within(asyncio.sleep(10), DEADLINE)
+    elapsed = time.perf_counter() - start
+    assert isinstance(caught.value, TimeoutError)
+    assert 0.9 <= elapsed / DEADLINE < 3
+
+
+@pytest.mark.asyncio
+async def test_a_busy_loop_is_stopped():
+    async def spin():
+        while True:
+            pass
+
+    start = time.perf_counter()
+    with pytest.raises(DeadlineExceeded, match="blocked the event loop") as caught:
+        await within(spin(), DEADLINE)
+    elapsed = time.perf_counter() - start
+    assert "spin()" in str(caught.value)
+    assert DEADLINE <= elapsed < DEADLINE + 3
+
+
+@pytest.mark.asyncio
+async def test_a_blocking_sleep_is_stopped():
+    async def doze():
+        time.sleep(30)
+
+    start = time.perf_counter()
+    with pytest.raises(DeadlineExceeded, match="blocked the event loop"):
+        await within(doze, DEADLINE)
+    assert DEADLINE <= time.perf_counter() - start < DEADLINE + 3
+
+
+@pytest.mark.asyncio
+async def test_the_codes_own_timeout_error_propagates_unchanged():
+    async def gives_up():
+        await asyncio.sleep(0.01)
+        raise TimeoutError("mine")
+
+    async def own_timeout():
+        async with asyncio.timeout(0.05):
+            await asyncio.sleep(10)
+
+    with pytest.raises(TimeoutError, match=r"^mine$") as caught:
+        await within(gives_up(), DEADLINE)
+    assert type(caught.value) is TimeoutError
+    with pytest.raises(TimeoutError) as caught:
+        await within(own_timeout(), DEADLINE)
+    assert type(caught.value) is TimeoutError
+
+
+@pytest.mark.asyncio
+async def test_other_exceptions_propagate():
+    async def fails():
+        raise KeyError("boom")
+
+    with pytest.raises(KeyError, match="boom"):
+        await within(fails(), DEADLINE)
+
+
+@pytest.mark.asyncio
+async def test_two_calls_run_concurrently():
+    start = time.perf_counter()
+    results = await asyncio.gather(within(answer(1, 0.3), 2), within(answer(2, 0.3), 2))
+    assert results == [1, 2]
+    assert time.perf_counter() - start < 0.3 * 1.9  # together, not one after the other
+
+
+@pytest.mark.asyncio
+async def test_one_blocked_call_does_not_cut_short_another():
+    """Stopping a blocked call must not move a concurrent call's own deadline forward."""
+
+    async def spin():
+        await asyncio.sleep(0.05)
+        while True:
+            pass
+
+    async def slow_but_in_time():
+        await asyncio.sleep(1.0)
+        busy(0.5)  # blocks briefly, long before its 5 s deadline
+        return "ok"
+
+    blocked, fine = await asyncio.gather(
+        within(spin(), 0.3), within(slow_but_in_time(), 5), return_exceptions=True
+    )
+    assert isinstance(blocked, DeadlineExceeded) and "blocked" in str(blocked)
+    assert fine == "ok"
+
+
+@pytest.mark.asyncio
+async def test_the_alarm_is_armed_only_while_within_runs(sentinel):
+    async def look():
+        return signal.getsignal(signal.SIGALRM), signal.getitimer(signal.ITIMER_REAL)[0]
+
+    handler, remaining = await within(look(), DEADLINE)
+    assert handler is not sentinel
+    assert DEADLINE < remaining <= DEADLINE + 1
+    assert signal.getsignal(signal.SIGALRM) is sentinel
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
