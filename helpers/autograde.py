@@ -1,9 +1,9 @@
 """Grade notebooks with real nbgrader, in a throwaway course directory.
 
-`grade(course, assignment, submissions)` copies the assignment's source from `solutions/` into a
-temporary course, runs nbgrader's generate_assignment (which fills a fresh SQLite gradebook) and
-then one autograde run for every submission, and reads each part's points from the gradebook and
-its failure message from the autograded notebook. The self-grading command and the
+`TempCourse(course, assignment)` copies the assignment's source from `solutions/` into a
+temporary course and runs nbgrader's generate_assignment (which fills a fresh SQLite gradebook);
+its `autograde(submissions)` grades every submission in one autograde run and reads each part's
+points from the gradebook and its failure message from the autograded notebook. The self-grading command and the
 grading-integrity tests both go through here, so learners and CI grade the same way.
 """
 
@@ -153,15 +153,26 @@ def _first_error(cell: nbformat.NotebookNode) -> str:
 
 
 def _failure_paragraph(log: str, student: str) -> str:
-    """Turn nbgrader's traceback for a submission that could not be graded into one paragraph."""
-    if "DeadKernelError" in log or "Kernel died" in log:
+    """One paragraph from nbgrader's log about why this student's notebook could not be graded."""
+    lines = log.splitlines()
+    trace: list[str] = []
+    for number, line in enumerate(lines):
+        if "error processing assignment" in line and line.rstrip(os.sep).split(os.sep)[-2:-1] == [
+            student
+        ]:
+            for following in lines[number + 1 :]:
+                if trace and following.startswith("["):
+                    break
+                trace.append(following.removeprefix("[ERROR] "))
+            break
+    text = "\n".join(trace)
+    if "DeadKernelError" in text or "Kernel died" in text:
         return (
             "the notebook stopped the Python kernel while it ran (sys.exit(), os._exit() or a crash "
-            "in your code?), so nothing after that point could be graded"
+            "in your code?), so none of it could be graded: find that line and take it out"
         )
-    lines = [line for line in log.splitlines() if line.strip()]
-    last = next((line for line in reversed(lines) if not line.startswith("[")), "an unknown error")
-    return f"nbgrader could not grade this notebook ({last.strip()})"
+    last = next((line.strip() for line in reversed(trace) if line.strip()), "no reason was logged")
+    return f"nbgrader could not grade this notebook ({last})"
 
 
 class TempCourse:
@@ -255,19 +266,14 @@ class TempCourse:
                         points = 0.0
                     cell = graded_cells.get(grade_id)
                     if cell is None:
-                        message = "not graded: " + (report.error or "the test cell did not run")
+                        message = "not graded: " + (
+                            "the notebook as a whole failed"
+                            if report.error
+                            else "the test cell did not run"
+                        )
                     elif points < maximum:
                         message = _first_error(cell) or "failed without an error message"
                     else:
                         message = ""
                     report.parts.append(Part(grade_id, title, points, maximum, message))
         return report
-
-
-def grade(course: Path, assignment: str, submissions: dict[str, Path]) -> dict[str, Report]:
-    """Autograde each submission (student id -> notebook or folder) against the course's source.
-
-    Everything happens in a temporary course with its own gradebook; the course is only read.
-    """
-    with TempCourse(course, assignment) as temp:
-        return temp.autograde(submissions)

@@ -132,3 +132,16 @@ def test_a_notebook_in_an_unrelated_folder_is_refused(tmp_path):
     result = grade(stray, cwd=tmp_path)
     assert result.returncode == 2
     assert "folder named like the exercise" in result.stderr
+
+
+def test_a_notebook_that_kills_the_kernel_gets_a_paragraph(tmp_path):
+    solution = nbformat.read(SOLUTION, 4)
+    for cell in solution.cells:
+        if variants.nbgrader_meta(cell).get("grade_id") == "part2_answer":
+            cell.source = "import os\n\nos._exit(3)"
+    variants.write(solution, tmp_path / "01-why-async" / "01-why-async.ipynb")
+    result = grade(tmp_path / "01-why-async")
+    assert result.returncode == 0, result.stderr
+    assert "stopped the Python kernel" in result.stdout, result.stdout
+    assert result.stdout.splitlines()[-1] == "Total: 0 / 10"
+    assert_no_traceback(result)
