@@ -18,6 +18,8 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 c.Execute.timeout = 60
 c.Execute.interrupt_on_timeout = True
 c.Execute.raise_on_iopub_timeout = False
+# Kernels talk to the grader over loopback TCP and would warn about it on every start.
+c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
 
 # A learner who deletes a test cell gets it back, with its points at stake.
 c.OverwriteCells.add_missing_cells = True

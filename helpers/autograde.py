@@ -100,11 +100,6 @@ def _run(app_class, root: Path, assignment: str, student: str = ".", **traits) -
 
     config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
     config.CourseDirectory.root = str(root)
-    # The kernel would warn about its unencrypted loopback TCP link on every start: noise here.
-    config.Execute.extra_arguments = [
-        "--HistoryManager.hist_file=:memory:",
-        "--IPKernelApp.log_level=ERROR",
-    ]
     coursedir = CourseDirectory(config=config)
     coursedir.assignment_id = assignment
     coursedir.student_id = student

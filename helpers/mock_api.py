@@ -184,7 +184,8 @@ async def item_page(request: web.Request) -> web.Response:
     first = (page - 1) * per_page + 1
     ids = range(first, min(first + per_page, ITEM_COUNT + 1))
     pages = math.ceil(ITEM_COUNT / per_page)
-    next_page = f"/items?page={page + 1}&per_page={per_page}" if page < pages else None
+    keep = f"&delay={query['delay']}" if "delay" in query else ""  # the next page is as slow
+    next_page = f"/items?page={page + 1}&per_page={per_page}{keep}" if page < pages else None
     return _json(
         {
             "items": [item(i) for i in ids],

@@ -146,6 +146,13 @@ async def test_next_links_cover_every_item_once(server, per_page):
 
 
 @pytest.mark.asyncio
+async def test_next_link_keeps_the_delay(server):
+    async with aiohttp.ClientSession() as session:
+        _, _, body = await fetch(session, server.url + "/items?per_page=50&delay=0.01")
+    assert json.loads(body)["next"] == "/items?page=2&per_page=50&delay=0.01"
+
+
+@pytest.mark.asyncio
 async def test_flaky_fails_n_times_per_key(fresh_server):
     url = fresh_server.url + "/flaky/{}?failures={}"
     async with aiohttp.ClientSession() as session:
