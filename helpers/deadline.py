@@ -91,8 +91,10 @@ def _describe(work: Any) -> str:
 
 
 async def within(work: Awaitable | Callable[[], Any], seconds: float) -> Any:
-    """Await `work` (an awaitable, or a function called here) and return its result.
+    """Await `work` and return its result; or call `work` and return what the call returned.
 
+    A function's result is awaited only when it is a coroutine (`lambda: fetch(x)`); a Task or
+    Future it returns comes back as it is, so starting a task does not wait for it to finish.
     Raises DeadlineExceeded if it takes longer than `seconds`, with a message that tells waiting
     too long apart from blocking the event loop.
     """
@@ -101,11 +103,12 @@ async def within(work: Awaitable | Callable[[], Any], seconds: float) -> Any:
         deadline = asyncio.timeout(seconds)
         try:
             async with deadline:
-                if callable(work) and not inspect.isawaitable(work):
-                    work = work()
                 if inspect.isawaitable(work):
-                    work = await work
-            return work
+                    return await work
+                result = work()
+                if inspect.iscoroutine(result):
+                    result = await result
+            return result
         except LoopBlocked:
             raise DeadlineExceeded(
                 f"{name} blocked the event loop for over {seconds:g} s and was stopped: look for a "

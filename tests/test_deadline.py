@@ -56,6 +56,13 @@ async def test_calls_a_function_that_returns_a_coroutine():
 
 
 @pytest.mark.asyncio
+async def test_a_task_returned_by_a_function_is_not_waited_for():
+    task = await within(lambda: asyncio.create_task(answer(5, 3 * DEADLINE)), DEADLINE)
+    assert isinstance(task, asyncio.Task) and not task.done()
+    assert await task == 5
+
+
+@pytest.mark.asyncio
 async def test_waiting_too_long_is_a_deadline_exceeded():
     start = time.perf_counter()
     with pytest.raises(DeadlineExceeded, match="still waiting") as caught:
