@@ -15,6 +15,7 @@ import asyncio
 import atexit
 import ipaddress
 import threading
+import time
 
 from aiohttp import web
 
@@ -76,6 +77,17 @@ class MockServer:
     def stats(self) -> dict:
         """What the server saw since the last reset (see `RequestStats.snapshot`)."""
         return self._stats.snapshot()
+
+    async def wait_idle(self, timeout: float = 2.0) -> dict:
+        """Wait until no request is in flight (abandoned ones included); return the stats then.
+
+        A client that gives up returns at once, while the server notices a moment later: await
+        this before reading what the server saw of cancelled or timed-out requests.
+        """
+        deadline = time.monotonic() + timeout
+        while (seen := self.stats())["in_flight"] and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        return seen
 
     def reset_stats(self) -> None:
         """Start the figures afresh, and forget flaky attempts and rate-limit windows."""

@@ -144,9 +144,10 @@ class Timeline:
         fig = Figure(figsize=(8, min(1.6 + 0.28 * max(rows, 1), 10)), layout="constrained")
         ax = fig.subplots()
         origin = spans[0].start if spans else 0.0
+        visible = max(self.wall, 1e-3) * 0.004  # an instant span still shows as a sliver
         ax.barh(
             range(rows),
-            [s.duration for s in spans],
+            [max(s.duration, visible) for s in spans],
             left=[s.start - origin for s in spans],
             color=[s.color for s in spans],
             height=0.7,

@@ -261,6 +261,17 @@ async def test_hang_is_abandoned_by_the_client(fresh_server):
 
 
 @pytest.mark.asyncio
+async def test_wait_idle_returns_once_abandoned_requests_ended(fresh_server):
+    async with aiohttp.ClientSession() as session:
+        hanging = asyncio.create_task(fetch(session, fresh_server.url + "/hang"))
+        assert await in_flight_reaches(fresh_server, 1) == 1
+        hanging.cancel()
+    stats = await fresh_server.wait_idle()
+    assert stats["in_flight"] == 0
+    assert [entry["status"] for entry in stats["log"]] == [499]
+
+
+@pytest.mark.asyncio
 @pytest.mark.parametrize("code", [200, 201, 404, 418, 500, 503, 599])
 async def test_status_answers_that_code(server, code):
     async with aiohttp.ClientSession() as session:
