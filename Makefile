@@ -4,6 +4,7 @@
 #   make exercises   regenerate exercises/ from solutions/ (nbgrader generate_assignment)
 #   make lessons     re-run every lesson and store its outputs
 #   make lint        ruff over code and notebooks
+#   make lock        pin dependencies again (constraints.txt, environment.yml)
 
 PYTHON ?= python3
 VENV := .venv
@@ -12,15 +13,15 @@ STAMP := $(VENV)/.installed
 # Notebooks run `!python ...` and nbgrader runs `alembic`: both must come from this environment.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: lab test exercises lessons lint clean
+.PHONY: lab test exercises lessons lint lock clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "This course needs Python 3.11 or newer; $(PYTHON) is $$($(PYTHON) --version 2>&1)."; \
 		  echo "Point PYTHON at one, e.g. make PYTHON=python3.12 $(MAKECMDGOALS)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
 	@touch $(STAMP)
 
 # Jupyter refuses to run as root unless told to (containers, CI machines).
@@ -42,6 +43,9 @@ lessons: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+lock: $(STAMP)
+	$(BIN)/python scripts/lock_dependencies.py
 
 clean:
 	rm -rf $(VENV) gradebook.db submitted autograded feedback

@@ -2,10 +2,12 @@
 
 `asyncio.wait_for` and `asyncio.timeout` can only cancel a task at an `await`. Code that never
 awaits (`while True: pass`, `time.sleep(60)`) keeps the loop from ever running the timeout, and
-in Jupyter the interrupt button cannot stop it either. `within` arms a SIGALRM timer as well: if
-the loop is still stuck a moment after the deadline, the signal handler raises inside whatever
-task is running, which is the code that blocks. Exercise tests call learners' code through this,
-so one hanging answer fails its own part in about a second and the rest are still graded.
+in Jupyter the interrupt button cannot stop it either. So `within` also arms a back-stop: if the
+loop is still stuck a moment after the deadline, a watchdog thread sends SIGALRM to the main
+thread, and the handler raises inside whatever task is running, which is the code that blocks.
+Code that keeps awaiting but swallows its cancellation is reported too. Exercise tests call
+learners' code through this, so one hanging answer fails its own part in about a second and the
+rest are still graded.
 """
 
 from __future__ import annotations
@@ -19,9 +21,15 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 GRACE = 0.5  # seconds the loop may stay stuck past the deadline before the alarm interrupts it
+POKE = 0.05  # seconds between the watchdog's checks while a deadline is armed
 
-_armed: dict[int, float] = {}  # id of an active within() call -> when its alarm is due
+# id of an active within() call -> when its alarm is due. Changed only by the main thread;
+# read by the watchdog under _lock, so it never signals a call that has just finished.
+_armed: dict[int, float] = {}
+_lock = threading.Lock()
+_wake = threading.Event()
 _saved_handler: Any = None
+_watchdog: threading.Thread | None = None
 
 
 class DeadlineExceeded(TimeoutError):
@@ -36,53 +44,66 @@ class LoopBlocked(Exception):
     """
 
 
-def _next_alarm() -> None:
-    signal.setitimer(
-        signal.ITIMER_REAL, max(min(_armed.values()) - time.monotonic(), 0.01) if _armed else 0
-    )
+def _watch(main_thread_id: int) -> None:
+    """Signal the main thread, and only it, while an armed deadline is overdue.
+
+    A process-wide timer (setitimer) would interrupt whichever thread it lands on, such as a
+    kernel's ZeroMQ thread, which does not expect it.
+    """
+    while True:
+        _wake.wait()
+        with _lock:
+            if not _armed:
+                _wake.clear()
+                continue
+            if min(_armed.values()) <= time.monotonic():
+                signal.pthread_kill(main_thread_id, signal.SIGALRM)
+        time.sleep(POKE)
 
 
 def _on_alarm(signum, frame) -> None:
+    """Raise LoopBlocked in the running task if a deadline is overdue (main thread only)."""
     try:
         in_task = asyncio.current_task() is not None
     except RuntimeError:  # no running loop in this thread
         in_task = False
     now = time.monotonic()
     overdue = [key for key, due in _armed.items() if due <= now]
-    if overdue and in_task:
+    if overdue and in_task:  # between tasks, raising would break the loop itself: wait a poke
         for key in overdue:  # only these: a concurrent call keeps its own deadline
-            _armed[key] = now + GRACE  # if this is swallowed, try again soon
-        _next_alarm()
+            _armed[key] = now + GRACE  # if this is swallowed, try again a little later
         raise LoopBlocked("the event loop was blocked past the deadline")
-    if overdue:  # between tasks, where raising would break the loop itself: check again shortly
-        signal.setitimer(signal.ITIMER_REAL, 0.05)
-    else:
-        _next_alarm()
 
 
 class _Alarm:
-    """Arms the SIGALRM back-stop for one within() call (main thread only)."""
+    """Arms the watchdog back-stop for one within() call (main thread only)."""
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.enabled = threading.current_thread() is threading.main_thread()
 
     def __enter__(self) -> None:
-        global _saved_handler
+        global _saved_handler, _watchdog
         if not self.enabled:
             return
-        if not _armed:
-            _saved_handler = signal.signal(signal.SIGALRM, _on_alarm)
-        _armed[id(self)] = time.monotonic() + self.seconds + GRACE
-        _next_alarm()
+        if _watchdog is None:
+            _watchdog = threading.Thread(
+                target=_watch, args=(threading.get_ident(),), name="within-watchdog", daemon=True
+            )
+            _watchdog.start()
+        with _lock:
+            if not _armed:
+                _saved_handler = signal.signal(signal.SIGALRM, _on_alarm)
+            _armed[id(self)] = time.monotonic() + self.seconds + GRACE
+        _wake.set()
 
     def __exit__(self, *exc_info) -> None:
         if not self.enabled:
             return
-        _armed.pop(id(self), None)
-        _next_alarm()
-        if not _armed:
-            signal.signal(signal.SIGALRM, _saved_handler)
+        _armed.pop(id(self), None)  # first: a signal that arrives from now on finds nothing due
+        with _lock:  # the watchdog signals only while holding it: none can follow the restore
+            if not _armed:
+                signal.signal(signal.SIGALRM, _saved_handler)
 
 
 def _describe(work: Any) -> str:
@@ -95,30 +116,53 @@ async def within(work: Awaitable | Callable[[], Any], seconds: float) -> Any:
 
     A function's result is awaited only when it is a coroutine (`lambda: fetch(x)`); a Task or
     Future it returns comes back as it is, so starting a task does not wait for it to finish.
-    Raises DeadlineExceeded if it takes longer than `seconds`, with a message that tells waiting
-    too long apart from blocking the event loop.
+    Raises DeadlineExceeded if it takes longer than `seconds`, with a message that tells apart
+    waiting too long, ignoring the cancellation, and blocking the event loop.
     """
     name = _describe(work)
     with _Alarm(seconds):
-        deadline = asyncio.timeout(seconds)
         try:
-            async with deadline:
-                if inspect.isawaitable(work):
-                    return await work
-                result = work()
-                if inspect.iscoroutine(result):
-                    result = await result
-            return result
+            if not inspect.isawaitable(work):
+                work = work()
+                if not inspect.iscoroutine(work):
+                    return work
+            return await _bounded(asyncio.ensure_future(work), seconds, name)
         except LoopBlocked:
             raise DeadlineExceeded(
                 f"{name} blocked the event loop for over {seconds:g} s and was stopped: look for a "
                 "loop that never awaits, or a blocking call such as time.sleep() or a synchronous "
                 "HTTP request inside async code"
             ) from None
-        except TimeoutError:
-            if not deadline.expired():
-                raise  # the code's own TimeoutError, not our deadline
-            raise DeadlineExceeded(
-                f"{name} did not finish within {seconds:g} s: it was still waiting. Look for "
-                "requests made one after another instead of concurrently, or a wait that never ends"
-            ) from None
+
+
+async def _bounded(task: asyncio.Future, seconds: float, name: str) -> Any:
+    """The task's result if it finishes in time; otherwise cancel it and say how it ended."""
+    try:
+        await asyncio.wait({task}, timeout=seconds)
+        if task.done():
+            return task.result()  # the code's own exceptions, TimeoutError included, pass through
+        task.cancel()
+        await asyncio.wait({task}, timeout=GRACE / 2)
+    except asyncio.CancelledError:  # whoever awaits within() was cancelled: so is the work
+        task.cancel()
+        raise
+    if not task.done():
+        _keep_cancelling(task)
+        raise DeadlineExceeded(
+            f"{name} did not finish within {seconds:g} s and ignored its cancellation: an "
+            "`except` caught asyncio.CancelledError without raising it again"
+        )
+    if not task.cancelled() and isinstance(task.exception(), LoopBlocked):
+        raise task.exception()
+    raise DeadlineExceeded(
+        f"{name} did not finish within {seconds:g} s: it was still waiting. Look for requests "
+        "made one after another instead of concurrently, or a wait that never ends"
+    )
+
+
+def _keep_cancelling(task: asyncio.Future, attempts: int = 100) -> None:
+    """Cancel again every 0.1 s while the task runs on, so it cannot outlive the grading for long."""
+    task.add_done_callback(lambda done: done.cancelled() or done.exception())  # nothing to log
+    if not task.done() and attempts:
+        task.cancel()
+        asyncio.get_running_loop().call_later(0.1, _keep_cancelling, task, attempts - 1)

@@ -16,6 +16,7 @@ import random
 import re
 import time
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 
@@ -32,6 +33,7 @@ NAME_PATTERN = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 INTEGER = re.compile(r"-?[0-9]{1,12}")
 DECIMAL = re.compile(r"-?[0-9]{1,12}(\.[0-9]{0,12})?")
 ADMIN_PATHS = ("/stats", "/stats/reset")  # reading the figures does not change them
+CLIENT_LEFT = web.RequestKey("client_left", bool)  # the client hung up while a body was sent
 
 ENDPOINTS = {
     "/delay/{seconds}": "answer after that many seconds (0 to 10)",
@@ -251,6 +253,27 @@ async def limited(request: web.Request) -> web.Response:
     )
 
 
+async def _send(
+    request: web.Request,
+    response: web.StreamResponse,
+    parts: Iterable[bytes],
+    interval: float = 0.0,
+) -> web.StreamResponse:
+    """Send a streamed body part by part; a client that hangs up part-way ends it quietly."""
+    await response.prepare(request)
+    if request.method == "HEAD":  # a HEAD answer is the headers alone
+        return response
+    try:
+        for index, part in enumerate(parts):
+            if index and interval:
+                await asyncio.sleep(interval)
+            await response.write(part)
+        await response.write_eof()
+    except ConnectionResetError:  # logged as 499, like any request the client gave up on
+        request[CLIENT_LEFT] = True
+    return response
+
+
 async def stream(request: web.Request) -> web.StreamResponse:
     query = _query(request, "chunks", "interval")
     chunks = int(_number(query.get("chunks"), "chunks", low=1, high=1000, default=5, integer=True))
@@ -262,14 +285,8 @@ async def stream(request: web.Request) -> web.StreamResponse:
         )
     response = web.StreamResponse(headers={"Content-Type": "application/x-ndjson"})
     response.enable_chunked_encoding()
-    await response.prepare(request)
-    if request.method != "HEAD":  # a HEAD answer is the headers alone
-        for number in range(1, chunks + 1):
-            if number > 1 and interval:
-                await asyncio.sleep(interval)
-            await response.write(b'{"chunk": %d, "of": %d}\n' % (number, chunks))
-    await response.write_eof()
-    return response
+    lines = (b'{"chunk": %d, "of": %d}\n' % (number, chunks) for number in range(1, chunks + 1))
+    return await _send(request, response, lines, interval)
 
 
 async def download(request: web.Request) -> web.StreamResponse:
@@ -286,12 +303,9 @@ async def download(request: web.Request) -> web.StreamResponse:
             "X-Checksum-SHA256": checksum,
         }
     )
-    await response.prepare(request)
-    if request.method != "HEAD":  # a HEAD answer is the headers alone
-        for start in range(0, size, FILE_CHUNK):
-            await response.write(data[start : start + FILE_CHUNK])
-    await response.write_eof()
-    return response
+    return await _send(
+        request, response, (data[i : i + FILE_CHUNK] for i in range(0, size, FILE_CHUNK))
+    )
 
 
 async def hang(request: web.Request) -> web.Response:
@@ -338,7 +352,7 @@ async def record(request: web.Request, handler):
     status = 500
     try:
         response = await handler(request)
-        status = response.status
+        status = 499 if request.get(CLIENT_LEFT) else response.status
         return response
     except web.HTTPException as exc:
         status = exc.status

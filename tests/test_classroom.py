@@ -59,7 +59,9 @@ def nbgrader(
         text=True,
         timeout=300,
     )
-    assert may_fail or result.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{result.stderr[-3000:]}"
+    assert may_fail or result.returncode == 0, (
+        f"nbgrader {' '.join(args)} failed:\n{result.stderr[-3000:]}"
+    )
     return result.stderr
 
 
@@ -124,7 +126,11 @@ def classroom(tmp_path_factory) -> Path:
     run("collect", ASSIGNMENT, cwd=instructor)
     # eve's notebook cannot be graded, and nbgrader says so with a failing exit status.
     log = run("autograde", ASSIGNMENT, cwd=instructor, may_fail=True)
-    failed = [s for s in EXPECTED if f"error processing assignment '{ASSIGNMENT}' for student '{s}'" in log]
+    failed = [
+        s
+        for s in EXPECTED
+        if f"error processing assignment '{ASSIGNMENT}' for student '{s}'" in log
+    ]
     assert failed == ["eve"], f"autograde failed for {failed}:\n{log[-3000:]}"
     run("generate_feedback", ASSIGNMENT, cwd=instructor)
     run("export", "--to=grades.csv", cwd=instructor)

@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import importlib
 import json
+import logging
 import math
 import re
 import select
@@ -592,3 +593,16 @@ def test_command_line_refuses_a_public_host(course):
     assert result.returncode == 2
     assert "loopback" in result.stderr and "--allow-remote" in result.stderr
     assert result.stdout == ""
+
+
+@pytest.mark.asyncio
+async def test_a_download_abandoned_part_way_ends_quietly(fresh_server, caplog):
+    """A client that stops reading a big file is logged as 499, with no server traceback."""
+    caplog.set_level(logging.ERROR, logger="aiohttp")
+    url = fresh_server.url + "/files/big.bin?size=16000000"
+    async with aiohttp.ClientSession() as session, session.get(url) as response:
+        first = await response.content.read(65536)
+    assert len(first) == 65536
+    stats = await fresh_server.wait_idle()
+    assert [entry["status"] for entry in stats["log"]] == [499]
+    assert not caplog.records, [record.getMessage() for record in caplog.records]

@@ -1,0 +1,71 @@
+"""Pin the dependencies (`make lock`): constraints.txt for make and CI, environment.yml for Binder.
+
+Installs pyproject.toml's dependencies (test extras included) into a fresh virtual environment,
+writes every resulting version to constraints.txt, and writes environment.yml with the runtime
+dependencies pinned to those versions, so Binder runs what the test suite runs.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import tomllib
+from pathlib import Path
+
+from packaging.requirements import Requirement
+
+COURSE = Path(__file__).resolve().parents[1]
+CONSTRAINTS_HEADER = """\
+# Exact versions the test suite runs with: `make` installs with these as constraints.
+# Regenerate with `make lock` after changing dependencies in pyproject.toml.
+"""
+ENVIRONMENT_HEADER = """\
+# Binder / conda environment. The pip section pins pyproject.toml's dependencies to the versions
+# in constraints.txt, the ones the test suite runs with (a test checks both); postBuild installs
+# the helpers package itself and sets JupyterLab up for learners. Written by `make lock`.
+name: async-python-hands-on
+channels:
+  - conda-forge
+dependencies:
+  - python={python}
+  - pip
+  - pip:
+"""
+
+
+def canonical(name: str) -> str:
+    return name.lower().replace("_", "-")
+
+
+def freeze() -> str:
+    with tempfile.TemporaryDirectory() as tmp:
+        python = Path(tmp) / "bin" / "python"
+        subprocess.run([sys.executable, "-m", "venv", tmp], check=True)
+        subprocess.run([python, "-m", "pip", "install", "-q", "--upgrade", "pip"], check=True)
+        subprocess.run([python, "-m", "pip", "install", "-q", "-e", f"{COURSE}[test]"], check=True)
+        return subprocess.run(
+            [python, "-m", "pip", "freeze", "--exclude-editable"],
+            check=True, capture_output=True, text=True,
+        ).stdout  # fmt: skip
+
+
+def main() -> None:
+    frozen = freeze()
+    (COURSE / "constraints.txt").write_text(CONSTRAINTS_HEADER + frozen)
+    pins = dict(canonical(line).split("==") for line in frozen.splitlines() if "==" in line)
+    project = tomllib.loads((COURSE / "pyproject.toml").read_text())["project"]
+    lines = []
+    for dependency in project["dependencies"]:
+        requirement = Requirement(dependency)
+        marker = f"; {requirement.marker}" if requirement.marker else ""
+        lines.append(f"    - {requirement.name}=={pins[canonical(requirement.name)]}{marker}\n")
+    python = project["requires-python"].removeprefix(">=")
+    (COURSE / "environment.yml").write_text(
+        ENVIRONMENT_HEADER.format(python=python) + "".join(lines)
+    )
+    print(f"pinned {len(pins)} packages in constraints.txt, {len(lines)} in environment.yml")
+
+
+if __name__ == "__main__":
+    main()

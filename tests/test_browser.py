@@ -1,0 +1,177 @@
+"""The course in a real JupyterLab, driven in Debian's Chromium by Playwright.
+
+JupyterLab runs from the project's environment on a copy of the course. The tests open lessons,
+run all their cells from the Run menu and read what the page shows, then answer an exercise in
+the browser and press nbgrader's Validate button. Screenshots go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+import variants
+
+COURSE = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = COURSE / "test-artifacts"
+RUN_ALL_SECONDS = 90
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="needs Debian's chromium (apt-get install chromium)"
+)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium instead of a downloaded browser, quiet on a closed network."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _quiet_user_settings(home: Path) -> None:
+    """No news pop-up and no update check: they would cover the page."""
+    folder = home / ".jupyter" / "lab" / "user-settings" / "@jupyterlab" / "apputils-extension"
+    folder.mkdir(parents=True)
+    settings = {"fetchNews": "false", "checkForUpdates": False}
+    (folder / "notification.jupyterlab-settings").write_text(json.dumps(settings))
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server on a copy of the course; yields a function that makes page URLs."""
+    root = tmp_path_factory.mktemp("lab")
+    course, home = root / "course", root / "home"
+    for folder in ("notebooks", "exercises"):
+        shutil.copytree(COURSE / folder, course / folder, ignore=shutil.ignore_patterns("*.py"))
+    _quiet_user_settings(home)
+    port, token = _free_port(), secrets.token_hex(16)
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"],
+    }
+    env.pop("JUPYTER_CONFIG_DIR", None)
+    log = (root / "jupyterlab.log").open("w")
+    server = subprocess.Popen(
+        [
+            sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
+            f"--port={port}", "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={course}",
+        ],
+        env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                pytest.fail(
+                    f"JupyterLab did not start:\n{(root / 'jupyterlab.log').read_text()[-3000:]}"
+                )
+            time.sleep(0.3)
+    yield lambda path: f"{base}/lab/tree/{path}?reset&token={token}"  # reset: only this tab
+    server.terminate()
+    server.wait(10)
+    log.close()
+
+
+def _open_notebook(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector(".jp-Notebook .jp-CodeCell .jp-InputPrompt", timeout=60_000)
+    page.get_by_text("| Idle").wait_for(timeout=60_000)  # the kernel is up
+
+
+def _run_all(page) -> None:
+    page.click("#jp-MainMenu >> text=Run")
+    page.click('li[data-command="runmenu:run-all"]')
+    page.wait_for_function(
+        """() => {
+            const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')];
+            return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+        }""",
+        timeout=RUN_ALL_SECONDS * 1000,
+    )
+
+
+def _screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def _errors_shown(page) -> list[str]:
+    selector = (
+        '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], '
+        '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]'
+    )
+    return page.locator(selector).all_inner_texts()
+
+
+@pytest.mark.parametrize(
+    ("lesson", "printed"),
+    [
+        ("00-welcome", "waited 0.1 s without blocking the kernel"),
+        ("01-why-async", "5 requests, at most 5 in flight at once"),
+    ],
+)
+def test_a_lesson_runs_all_cells_in_jupyterlab(lab, page, lesson, printed):
+    _open_notebook(page, lab(f"notebooks/{lesson}.ipynb"))
+    _run_all(page)
+    _screenshot(page, f"lesson-{lesson}")
+    assert page.get_by_text(printed).count() >= 1, f"{lesson}: {printed!r} is not on the page"
+    images = page.locator(".jp-RenderedImage img")
+    assert images.count() >= 1, f"{lesson}: no timeline image was rendered"
+    assert images.first.evaluate("img => img.naturalWidth") > 100, "the timeline image is empty"
+    assert not _errors_shown(page), f"{lesson} showed errors: {_errors_shown(page)}"
+
+
+def test_an_answered_exercise_passes_validate_in_jupyterlab(lab, page):
+    solution = nbformat.read(COURSE / "solutions" / "01-why-async" / "01-why-async.ipynb", 4)
+    answers = [cell.source for cell in solution.cells if variants.is_answer(cell)]
+    _open_notebook(page, lab("exercises/01-why-async/01-why-async.ipynb"))
+    stubs = page.locator(".jp-CodeCell", has_text="raise NotImplementedError()")
+    assert stubs.count() == len(answers) == 4
+    for answer in answers:  # each answered cell drops out of `stubs`
+        stubs.first.locator(".cm-content").click()
+        page.keyboard.press("Control+A")
+        page.keyboard.insert_text(answer)
+    assert stubs.count() == 0, "some answer cells still hold the stub"
+    page.keyboard.press("Control+S")
+    page.locator(".validate-button").first.click()
+    result = page.locator(".validation-success, .validation-failed")
+    result.first.wait_for(timeout=120_000)
+    _screenshot(page, "exercise-01-validate")
+    assert "passes all the tests" in page.locator(".validation-success").inner_text(), page.locator(
+        ".validation-failed"
+    ).all_inner_texts()
