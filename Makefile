@@ -3,6 +3,7 @@
 #   make test        set up .venv and run the whole test suite
 #   make exercises   regenerate exercises/ from solutions/ (nbgrader generate_assignment)
 #   make lessons     re-run every lesson and store its outputs
+#   make links       rewrite the Binder links from the repository address in pyproject.toml
 #   make lint        ruff over code and notebooks
 #   make lock        pin dependencies again (constraints.txt, environment.yml)
 
@@ -13,7 +14,7 @@ STAMP := $(VENV)/.installed
 # Notebooks run `!python ...` and nbgrader runs `alembic`: both must come from this environment.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: lab test exercises lessons lint lock clean
+.PHONY: lab test exercises lessons links lint lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -39,6 +40,10 @@ exercises: $(STAMP)
 
 lessons: $(STAMP)
 	$(BIN)/python scripts/refresh_lessons.py
+
+links: $(STAMP)
+	$(BIN)/python scripts/binder_links.py
+	$(BIN)/python scripts/regenerate_exercises.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,0 +1,91 @@
+"""Binder: launch links built from the one repository address, and JupyterLab set up for learners."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+COURSE = Path(__file__).resolve().parents[1]
+
+
+def _script(name: str):
+    spec = importlib.util.spec_from_file_location(name, COURSE / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+links = _script("binder_links")
+
+
+def test_readme_badge_launches_lesson_00():
+    assert links.badge() in (COURSE / "README.md").read_text(), "run `make links`"
+    assert links.badge().count("urlpath=lab/tree/notebooks/00-welcome.ipynb") == 1
+
+
+def test_every_lesson_and_exercise_has_its_launch_link():
+    for notebook, kind, opens in links.targets():
+        first = nbformat.read(notebook, 4).cells[0].source
+        assert links.link(kind, opens) in first, f"{notebook.name}: run `make links`"
+        if kind == "exercise":  # the student version carries it too
+            released = nbformat.read(COURSE / opens, 4).cells[0].source
+            assert links.link(kind, opens) in released, f"{opens}: run `make exercises`"
+
+
+def test_every_binder_link_opens_an_existing_notebook():
+    texts = [(COURSE / "README.md").read_text()]
+    for folder in ("notebooks", "exercises", "solutions"):
+        texts += [p.read_text() for p in (COURSE / folder).rglob("*.ipynb")]
+    paths = [
+        path
+        for text in texts
+        for path in re.findall(r"mybinder\.org/v2/gh/[^?\s]+\?urlpath=lab/tree/([^)\s\"]+)", text)
+    ]
+    assert len(paths) > len(links.targets()), "fewer Binder links than lessons and exercises"
+    missing = sorted({path for path in paths if not (COURSE / path).is_file()})
+    assert not missing, f"Binder links open notebooks that do not exist: {missing}"
+    repository = links.repository().removeprefix("https://github.com/").rstrip("/")
+    assert all(
+        f"mybinder.org/v2/gh/{repository}/" in text for text in texts if "mybinder.org" in text
+    )
+
+
+def test_learner_setup_turns_instructor_panels_off_and_releases_exercises(tmp_path):
+    env = {
+        **os.environ,
+        "HOME": str(tmp_path),
+        "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"],
+    }
+    env.pop("JUPYTER_CONFIG_DIR", None)
+    chosen = ["01-why-async", "02-coroutines-and-await"]
+    script = COURSE / "scripts" / "learner_setup.py"
+    subprocess.run([sys.executable, script, *chosen], env=env, check=True, capture_output=True)
+    config = tmp_path / ".jupyter"
+    disabled = json.loads((config / "labconfig" / "page_config.json").read_text())[
+        "disabledExtensions"
+    ]
+    assert {k for k, v in disabled.items() if v} == {
+        "@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment", "@jupyter/nbgrader:course-list"
+    }  # fmt: skip
+    server = json.loads((config / "jupyter_server_config.json").read_text())["ServerApp"][
+        "jpserver_extensions"
+    ]
+    assert server == {
+        "nbgrader.server_extensions.formgrader": False, "nbgrader.server_extensions.course_list": False
+    }  # fmt: skip
+    listed = subprocess.run(
+        [sys.executable, "-m", "nbgrader", "list"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    for assignment in chosen:
+        assert f"async-python-hands-on {assignment}" in listed.stderr, listed.stderr
