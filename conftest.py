@@ -1,8 +1,22 @@
-"""Suite-wide test set-up: keep together what must share one pytest-xdist worker."""
+"""Suite-wide test set-up: run offline, and keep together what must share one pytest-xdist worker."""
 
 from __future__ import annotations
 
+import os
+import runpy
+from pathlib import Path
+
 import pytest
+
+OFFLINE = Path(__file__).resolve().parent / "tests" / "offline"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Refuse every connection beyond this machine, here and in every Python process started
+    from here: kernels, nbgrader, scripts, JupyterLab (they inherit PYTHONPATH)."""
+    paths = [str(OFFLINE), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
+    runpy.run_path(str(OFFLINE / "sitecustomize.py"))
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's loadgroup reads the marks

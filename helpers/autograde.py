@@ -23,6 +23,7 @@ from pathlib import Path
 import nbformat
 
 NOTEBOOK_VERSION = 4
+NOT_ANSWERED = "not answered yet: replace `raise NotImplementedError()` with your code"
 
 
 @dataclass
@@ -136,15 +137,33 @@ def _part_titles(release: nbformat.NotebookNode) -> dict[str, str]:
 
 
 def _first_error(cell: nbformat.NotebookNode) -> str:
-    for output in cell.get("outputs", []):
-        if output.get("output_type") == "error":
-            if output.get("ename") == "CellTimeoutError":
-                return "the cell ran past the grader's time limit and was stopped: look for an endless loop"
-            if output.get("ename") == "NotImplementedError":
-                return "not answered yet: replace `raise NotImplementedError()` with your code"
-            value = (output.get("evalue") or "").strip().splitlines()
-            return f"{output['ename']}: {value[0]}" if value else output["ename"]
-    return ""
+    """The first line of the error a cell showed, in words for the learner ("" if none)."""
+    errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+    if any(o.get("ename") == "CellTimeoutError" for o in errors):  # after its KeyboardInterrupt
+        return "the cell ran past the grader's time limit and was stopped: look for an endless loop"
+    if not errors:
+        return ""
+    if errors[0].get("ename") == "NotImplementedError":
+        return NOT_ANSWERED
+    value = (errors[0].get("evalue") or "").strip().splitlines()
+    return f"{errors[0]['ename']}: {value[0]}" if value else errors[0]["ename"]
+
+
+def _answer_failures(graded: nbformat.NotebookNode) -> dict[str, str]:
+    """For each test cell, the error of an answer cell above it (since the previous test), if any.
+
+    A failing answer cell (a syntax error, an endless loop) makes its test fail with a NameError
+    that hides the cause; this finds the cause.
+    """
+    failures, pending = {}, ""
+    for cell in graded.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution"):
+            pending = pending or _first_error(cell)
+        elif meta.get("grade"):
+            failures[meta["grade_id"]] = pending
+            pending = ""
+    return failures
 
 
 def _failure_paragraph(log: str, student: str) -> str:
@@ -178,9 +197,11 @@ class TempCourse:
         reports = temp.autograde({"ada": path_to_notebook})
     """
 
-    def __init__(self, course: Path, assignment: str) -> None:
+    def __init__(self, course: Path, assignment: str, settings: str = "") -> None:
+        """`settings`: extra nbgrader_config.py lines for this temporary course only."""
         self.course = Path(course).resolve()
         self.assignment = assignment
+        self.settings = settings
         self.notebooks = notebook_ids(self.course, assignment)
         if not self.notebooks:
             raise ValueError(f"no notebooks in {self.course / 'solutions' / assignment}")
@@ -203,7 +224,8 @@ class TempCourse:
         os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + self._path
         self._tmp = tempfile.TemporaryDirectory(prefix=f"grade-{self.assignment}-")
         try:
-            shutil.copy(self.course / "nbgrader_config.py", self.root)
+            config = (self.course / "nbgrader_config.py").read_text()
+            (self.root / "nbgrader_config.py").write_text(f"{config}\n{self.settings}\n")
             shutil.copytree(
                 self.course / "solutions" / self.assignment,
                 self.root / "solutions" / self.assignment,
@@ -242,9 +264,11 @@ class TempCourse:
             for name in self.notebooks:
                 release = nbformat.read(self.release / f"{name}.ipynb", NOTEBOOK_VERSION)
                 graded_path = self.root / "autograded" / student / self.assignment / f"{name}.ipynb"
-                graded_cells = {}
+                graded_cells, answer_failures = {}, {}
                 if graded_path.exists():
-                    for cell in nbformat.read(graded_path, NOTEBOOK_VERSION).cells:
+                    graded = nbformat.read(graded_path, NOTEBOOK_VERSION)
+                    answer_failures = _answer_failures(graded)
+                    for cell in graded.cells:
                         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
                         if grade_id:
                             graded_cells[grade_id] = cell
@@ -267,7 +291,11 @@ class TempCourse:
                             else "the test cell did not run"
                         )
                     elif points < maximum:
-                        message = _first_error(cell) or "failed without an error message"
+                        cause = answer_failures.get(grade_id, "")
+                        if cause and cause != NOT_ANSWERED:
+                            message = f"your answer cell failed first: {cause}"
+                        else:
+                            message = _first_error(cell) or "failed without an error message"
                     else:
                         message = ""
                     report.parts.append(Part(grade_id, title, points, maximum, message))

@@ -280,7 +280,7 @@ async def stream(request: web.Request) -> web.StreamResponse:
     interval = _number(query.get("interval"), "interval", low=0, high=MAX_DELAY, default=0.1)
     if chunks * interval > MAX_DELAY:
         raise BadParameter(
-            "interval",
+            "interval" if "interval" in query else "chunks",  # blame what the client chose
             f"chunks x interval must be at most {MAX_DELAY:g} seconds, got {chunks * interval:g}",
         )
     response = web.StreamResponse(headers={"Content-Type": "application/x-ndjson"})
