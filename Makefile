@@ -1,6 +1,7 @@
 # Async Python, hands-on: two commands for learners, a few more for maintainers.
 #   make lab         set up .venv and open the course in JupyterLab
 #   make test        set up .venv and run the whole test suite
+#   make bench       print the benchmark tables (server, lessons, grading)
 #   make exercises   regenerate exercises/ from solutions/ (nbgrader generate_assignment)
 #   make lessons     re-run every lesson and store its outputs
 #   make links       rewrite the Binder links from the repository address in pyproject.toml
@@ -14,7 +15,7 @@ STAMP := $(VENV)/.installed
 # Notebooks run `!python ...` and nbgrader runs `alembic`: both must come from this environment.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: lab test exercises lessons links lint lock clean
+.PHONY: lab test bench exercises lessons links lint lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -34,6 +35,19 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+# The peer server of the benchmarks, httpbin as pytest-httpbin serves it, needs packages that clash
+# with the course's own, so it gets an environment of its own.
+HTTPBIN := .venv-httpbin/.installed
+
+$(HTTPBIN):
+	$(PYTHON) -m venv .venv-httpbin
+	.venv-httpbin/bin/python -m pip install --quiet pytest-httpbin==2.1.0 pytest
+	@touch $(HTTPBIN)
+
+bench: $(STAMP) $(HTTPBIN)
+	@command -v wrk >/dev/null || [ "$$(id -u)" != 0 ] || apt-get install -y -qq wrk >/dev/null || true
+	$(BIN)/python -m benchmarks
 
 exercises: $(STAMP)
 	$(BIN)/python scripts/regenerate_exercises.py

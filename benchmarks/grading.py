@@ -1,0 +1,134 @@
+"""Table 3: grading speed. One self-grade; a class of 30 with nbgrader autograde, serially and
+split over parallel workers that share one gradebook (checked against the serial scores)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+
+from benchmarks.report import table
+
+COURSE = Path(__file__).resolve().parents[1]
+ASSIGNMENT = "01-why-async"
+CLASS_SIZE = 30
+SELF_GRADE_TARGET = 10.0  # seconds
+
+
+def _environment() -> dict:
+    return {**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]}
+
+
+def _timed(command: list[str], cwd: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, cwd=cwd, env=_environment(), check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def _nbgrader(*args: str) -> list[str]:
+    return [sys.executable, "-m", "nbgrader", *args]
+
+
+def self_grade() -> list[list[object]]:
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, source in (
+            ("self-grade, untouched exercise", COURSE / "exercises" / ASSIGNMENT),
+            ("self-grade, full solution", COURSE / "solutions" / ASSIGNMENT),
+        ):
+            copy = Path(tmp) / label.split(", ")[1].replace(" ", "-") / ASSIGNMENT
+            shutil.copytree(source, copy)
+            seconds = _timed([sys.executable, "-m", "helpers.grade", str(copy)], COURSE)
+            rows.append([label, 1, seconds, "yes" if seconds <= SELF_GRADE_TARGET else "NO", ""])
+    return rows
+
+
+def _class_course(root: Path) -> None:
+    """A course with exercise 01 generated and 30 collected submissions: 10 right, 10 blank,
+    10 half done; students are named w0-... to w5-..., so workers can take a share each."""
+    shutil.copy(COURSE / "nbgrader_config.py", root)
+    shutil.copytree(COURSE / "solutions" / ASSIGNMENT, root / "solutions" / ASSIGNMENT)
+    subprocess.run(
+        _nbgrader("generate_assignment", ASSIGNMENT),
+        cwd=root,
+        env=_environment(),
+        check=True,
+        capture_output=True,
+    )
+    solution = nbformat.read(root / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
+    blank = nbformat.read(root / "exercises" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
+    half = nbformat.read(root / "exercises" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
+    answers = {
+        c.metadata["nbgrader"]["grade_id"]: c.source
+        for c in solution.cells
+        if c.metadata.get("nbgrader", {}).get("solution")
+    }
+    for cell in half.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") in ("part1_answer", "part2_answer"):
+            cell.source = answers[cell.metadata["nbgrader"]["grade_id"]]
+    for number in range(CLASS_SIZE):
+        student = f"w{number % 6}-s{number:02d}"
+        folder = root / "submitted" / student / ASSIGNMENT
+        folder.mkdir(parents=True)
+        nbformat.write((solution, blank, half)[number % 3], folder / f"{ASSIGNMENT}.ipynb")
+
+
+def _scores(root: Path) -> dict[str, float]:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        return {s.student.id: s.score for s in gradebook.assignment_submissions(ASSIGNMENT)}
+
+
+def class_of_30() -> list[list[object]]:
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        template = Path(tmp) / "template"
+        template.mkdir()
+        _class_course(template)
+        serial = Path(tmp) / "serial"
+        shutil.copytree(template, serial)
+        seconds = _timed(_nbgrader("autograde", ASSIGNMENT), serial)
+        expected = _scores(serial)
+        rows.append(
+            [
+                f"nbgrader autograde, class of {CLASS_SIZE}",
+                1,
+                seconds,
+                "",
+                f"{len(expected)} graded",
+            ]
+        )
+        for workers in (2, 3):
+            copy = Path(tmp) / f"parallel-{workers}"
+            shutil.copytree(template, copy)
+            # students are named w0- to w5-: worker k takes the w-numbers equal to k modulo workers
+            groups = [
+                "--student=w[" + "".join(str(n) for n in range(6) if n % workers == k) + "]-*"
+                for k in range(workers)
+            ]
+            commands = [_nbgrader("autograde", ASSIGNMENT, group) for group in groups]
+            started = time.perf_counter()
+            with ThreadPoolExecutor(workers) as pool:
+                list(pool.map(_timed, commands, [copy] * workers))
+            seconds = time.perf_counter() - started
+            got = _scores(copy)
+            intact = "same scores" if got == expected else f"DIFFERENT: {len(got)} graded"
+            rows.append([f"same, {workers} parallel workers", workers, seconds, "", intact])
+    return rows
+
+
+def run() -> str:
+    rows = self_grade() + class_of_30()
+    return table(
+        f"Grading exercise {ASSIGNMENT} (target: a self-grade in {SELF_GRADE_TARGET:g} s)",
+        ["what", "processes", "seconds", "within target", "gradebook"],
+        rows,
+    )
