@@ -26,6 +26,7 @@ POKE = 0.05  # seconds between the watchdog's checks while a deadline is armed
 # id of an active within() call -> when its alarm is due. Changed only by the main thread;
 # read by the watchdog under _lock, so it never signals a call that has just finished.
 _armed: dict[int, float] = {}
+_fired: set[int] = set()  # calls whose alarm has raised LoopBlocked in some task
 _lock = threading.Lock()
 _wake = threading.Event()
 _saved_handler: Any = None
@@ -72,6 +73,7 @@ def _on_alarm(signum, frame) -> None:
     if overdue and in_task:  # between tasks, raising would break the loop itself: wait a poke
         for key in overdue:  # only these: a concurrent call keeps its own deadline
             _armed[key] = now + GRACE  # if this is swallowed, try again a little later
+            _fired.add(key)
         raise LoopBlocked("the event loop was blocked past the deadline")
 
 
@@ -82,10 +84,15 @@ class _Alarm:
         self.seconds = seconds
         self.enabled = threading.current_thread() is threading.main_thread()
 
-    def __enter__(self) -> None:
+    @property
+    def fired(self) -> bool:
+        """Whether this call's alarm has raised LoopBlocked in some task."""
+        return id(self) in _fired
+
+    def __enter__(self) -> _Alarm:
         global _saved_handler, _watchdog
         if not self.enabled:
-            return
+            return self
         if _watchdog is None:
             _watchdog = threading.Thread(
                 target=_watch, args=(threading.get_ident(),), name="within-watchdog", daemon=True
@@ -96,11 +103,13 @@ class _Alarm:
                 _saved_handler = signal.signal(signal.SIGALRM, _on_alarm)
             _armed[id(self)] = time.monotonic() + self.seconds + GRACE
         _wake.set()
+        return self
 
     def __exit__(self, *exc_info) -> None:
         if not self.enabled:
             return
         _armed.pop(id(self), None)  # first: a signal that arrives from now on finds nothing due
+        _fired.discard(id(self))
         with _lock:  # the watchdog signals only while holding it: none can follow the restore
             if not _armed:
                 signal.signal(signal.SIGALRM, _saved_handler)
@@ -120,13 +129,13 @@ async def within(work: Awaitable | Callable[[], Any], seconds: float) -> Any:
     waiting too long, ignoring the cancellation, and blocking the event loop.
     """
     name = _describe(work)
-    with _Alarm(seconds):
+    with _Alarm(seconds) as alarm:
         try:
             if not inspect.isawaitable(work):
                 work = work()
                 if not inspect.iscoroutine(work):
                     return work
-            return await _bounded(asyncio.ensure_future(work), seconds, name)
+            return await _bounded(asyncio.ensure_future(work), seconds, name, alarm)
         except LoopBlocked:
             raise DeadlineExceeded(
                 f"{name} blocked the event loop for over {seconds:g} s and was stopped: look for a "
@@ -135,7 +144,7 @@ async def within(work: Awaitable | Callable[[], Any], seconds: float) -> Any:
             ) from None
 
 
-async def _bounded(task: asyncio.Future, seconds: float, name: str) -> Any:
+async def _bounded(task: asyncio.Future, seconds: float, name: str, alarm: _Alarm) -> Any:
     """The task's result if it finishes in time; otherwise cancel it and say how it ended."""
     try:
         await asyncio.wait({task}, timeout=seconds)
@@ -154,6 +163,11 @@ async def _bounded(task: asyncio.Future, seconds: float, name: str) -> Any:
         )
     if not task.cancelled() and isinstance(task.exception(), LoopBlocked):
         raise task.exception()
+    if alarm.fired:  # the alarm stopped some other task: one the work had started
+        raise DeadlineExceeded(
+            f"{name} did not finish within {seconds:g} s: a task it started blocked the event loop "
+            "and was stopped (a loop that never awaits, or a blocking call such as time.sleep())"
+        )
     raise DeadlineExceeded(
         f"{name} did not finish within {seconds:g} s: it was still waiting. Look for requests "
         "made one after another instead of concurrently, or a wait that never ends"

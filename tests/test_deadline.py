@@ -198,3 +198,18 @@ async def test_cancelling_the_caller_cancels_the_work():
         await caller
     await asyncio.sleep(0)
     assert ended == [True]
+
+
+@pytest.mark.asyncio
+async def test_a_task_started_by_the_work_that_blocks_is_named():
+    async def starts_a_spinner():
+        async def spin():
+            while True:
+                pass
+
+        spinner = asyncio.create_task(spin())
+        await asyncio.sleep(10)
+        return spinner
+
+    with pytest.raises(DeadlineExceeded, match="a task it started blocked the event loop"):
+        await within(starts_a_spinner(), DEADLINE)
