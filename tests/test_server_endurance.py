@@ -56,4 +56,6 @@ def test_a_hundred_start_stop_cycles_leave_nothing_behind(server):
         extra.stop()
         assert not extra.running
     assert threading.active_count() == threads, "stopped servers left threads running"
-    assert open_descriptors() == descriptors, f"{open_descriptors() - descriptors} descriptors leaked"
+    assert open_descriptors() == descriptors, (
+        f"{open_descriptors() - descriptors} descriptors leaked"
+    )
