@@ -14,6 +14,8 @@ from benchmarks.report import table
 
 COURSE = Path(__file__).resolve().parents[1]
 TARGET = 15.0  # seconds: the course's budget for one lesson
+# Kernels talk to the client over loopback TCP and would warn about it on every start.
+QUIET_KERNEL = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
 
 
 def run() -> str:
@@ -28,6 +30,7 @@ def run() -> str:
                 notebook,
                 timeout=120,
                 kernel_name="python3",
+                extra_arguments=QUIET_KERNEL,
                 resources={"metadata": {"path": str(path.parent)}},
             ).execute()
             seconds = time.perf_counter() - started

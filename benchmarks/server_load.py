@@ -9,6 +9,8 @@ import shutil
 import subprocess
 import time
 import urllib.request
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 import aiohttp
 
@@ -16,9 +18,21 @@ from benchmarks import servers
 from benchmarks.report import table
 
 DELAY = 1.0  # seconds each concurrent request asks to wait
-DEADLINE = 20.0  # seconds a whole batch may take before the client gives up on the rest
+DEADLINE = 10.0  # seconds a whole batch may take before the client gives up on the rest
+REPEATS = 3  # batches per row; the row shows the median one and the range of all
 THROUGHPUT_SECONDS = 5.0
 THROUGHPUT_CONNECTIONS = 50
+CONCURRENCY_COLUMNS = [
+    "server",
+    "requests",
+    "answered",
+    "errors",
+    "seconds",
+    "x ideal",
+    f"range of {REPEATS} (s)",
+    "x ideal, server side",
+    "max in flight",
+]
 
 
 async def concurrent_delays(url: str, count: int) -> dict:
@@ -76,6 +90,38 @@ def wrk_throughput(url: str, path: str) -> float | str:
     return float(re.search(r"Requests/sec:\s+([\d.]+)", run.stdout).group(1))
 
 
+def delayed_batch(
+    serving: Callable[[], AbstractContextManager[str]], count: int, observed: bool
+) -> dict:
+    """One batch of `count` concurrent delayed requests against a freshly started server."""
+    with serving() as url:
+        warm_up(url, observed)
+        result = asyncio.run(concurrent_delays(url, count))
+        if observed:
+            seen = _admin(url, "/stats")
+            result["span"] = server_span(seen["log"]) / DELAY
+            result["max_in_flight"] = seen["max_in_flight"]
+    return result
+
+
+def warm_up(url: str, observed: bool) -> None:
+    """A few requests first, so no server pays its first-request costs inside a measurement."""
+    for _ in range(5):
+        with urllib.request.urlopen(f"{url}/status/200", timeout=10) as response:
+            response.read()
+    if observed:
+        _admin(url, "/stats/reset", "POST")
+
+
+def server_span(log: list[dict]) -> float:
+    """Seconds from the first request the server began to the last it finished.
+
+    The client's figure adds its own work (opening every connection, reading every answer);
+    this one is the server's part alone.
+    """
+    return max(entry["end"] for entry in log) - min(entry["start"] for entry in log)
+
+
 def _admin(url: str, path: str, method: str = "GET") -> dict:
     request = urllib.request.Request(url + path, method=method)
     with urllib.request.urlopen(request, timeout=10) as response:
@@ -83,41 +129,46 @@ def _admin(url: str, path: str, method: str = "GET") -> dict:
 
 
 def run(counts: list[int]) -> str:
+    """Every measurement gets a freshly started server, so no batch inherits another's backlog."""
     rows, throughput = [], []
     peers = [
-        ("mock server", servers.mock_server()),
-        ("httpbin (pytest-httpbin)", servers.httpbin_server()),
+        ("mock server", servers.mock_server),
+        ("httpbin (pytest-httpbin)", servers.httpbin_server),
     ]
     for name, serving in peers:
-        if serving is None:
-            rows.append([name, "-", "-", "-", "-", "-", "not installed (make bench sets it up)"])
+        if serving() is None:
+            rows.append([name, *["-"] * 7, "not installed (make bench sets it up)"])
             continue
-        with serving as url:
-            for count in counts:
-                if name == "mock server":
-                    _admin(url, "/stats/reset", "POST")
-                result = asyncio.run(concurrent_delays(url, count))
-                peak = _admin(url, "/stats")["max_in_flight"] if name == "mock server" else "n/a"
-                ratio = result["seconds"] / DELAY
-                rows.append(
-                    [
-                        name,
-                        count,
-                        result["answered"],
-                        result["errors"],
-                        result["seconds"],
-                        ratio,
-                        peak,
-                    ]
-                )
-            path = "/status/200"
-            throughput.append(
-                [name, asyncio.run(aiohttp_throughput(url, path)), wrk_throughput(url, path)]
+        observed = name == "mock server"  # only the mock server reports what it saw
+        for count in counts:
+            trials = sorted(
+                (delayed_batch(serving, count, observed) for _ in range(REPEATS)),
+                key=lambda trial: trial["seconds"],
             )
+            median = trials[len(trials) // 2]
+            rows.append(
+                [
+                    name,
+                    count,
+                    median["answered"],
+                    median["errors"],
+                    median["seconds"],
+                    median["seconds"] / DELAY,
+                    f"{trials[0]['seconds']:.2f}-{trials[-1]['seconds']:.2f}",
+                    median.get("span", "n/a"),
+                    median.get("max_in_flight", "n/a"),
+                ]
+            )
+        path = "/status/200"
+        with serving() as url:
+            by_aiohttp = asyncio.run(aiohttp_throughput(url, path))
+        with serving() as url:
+            by_wrk = wrk_throughput(url, path)
+        throughput.append([name, by_aiohttp, by_wrk])
     concurrency = table(
-        f"Concurrent GET /delay/{DELAY:g} (ideal: every batch answered in {DELAY:g} s; "
-        f"the client gives up after {DEADLINE:g} s)",
-        ["server", "requests", "answered", "errors", "seconds", "x ideal", "max in flight"],
+        f"Concurrent GET /delay/{DELAY:g}, median of {REPEATS} batches (ideal: every batch "
+        f"answered in {DELAY:g} s; the client gives up after {DEADLINE:g} s)",
+        CONCURRENCY_COLUMNS,
         rows,
     )
     speed = table(
