@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from helpers.display import show
 
 OK, FAILED, CANCELLED = "tab:blue", "tab:orange", "tab:gray"
+MEANINGS = {OK: "finished", FAILED: "failed", CANCELLED: "cancelled or abandoned"}
 MAX_LABELLED_ROWS = 40
 
 
@@ -162,7 +163,18 @@ class Timeline:
         ax.set_xlabel("seconds since the first start")
         ax.grid(axis="x", alpha=0.3)
         ax.set_title(f"{self.title}\n{self.summary()}", fontsize=10)
+        self._add_legend(ax, spans)
         return fig
+
+    @staticmethod
+    def _add_legend(ax, spans: list[Span]) -> None:
+        """Say what the colours mean, once a chart has more than plain finished work."""
+        from matplotlib.patches import Patch
+
+        colors = [color for color in MEANINGS if any(s.color == color for s in spans)]
+        if colors and colors != [OK]:
+            handles = [Patch(color=color, label=MEANINGS[color]) for color in colors]
+            ax.legend(handles=handles, loc="best", fontsize=8, framealpha=0.9)
 
     def plot(self) -> None:
         """Show the chart in the notebook."""

@@ -210,6 +210,19 @@ def test_figure_has_one_bar_per_span(tmp_path):
     assert timeline.summary() in axes.get_title()
 
 
+def test_legend_names_the_colours_only_when_they_differ():
+    (mixed,) = hand_made().figure().axes
+    assert [text.get_text() for text in mixed.get_legend().get_texts()] == [
+        "finished",
+        "failed",
+        "cancelled or abandoned",
+    ]
+    plain = Timeline()
+    plain.add("a", 0.0, 1.0)
+    (axes,) = plain.figure().axes
+    assert axes.get_legend() is None
+
+
 def test_many_spans_render_without_labels():
     timeline = Timeline()
     for n in range(60):
