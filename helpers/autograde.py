@@ -3,8 +3,9 @@
 `TempCourse(course, assignment)` copies the assignment's source from `solutions/` into a
 temporary course and runs nbgrader's generate_assignment (which fills a fresh SQLite gradebook);
 its `autograde(submissions)` grades every submission in one autograde run and reads each part's
-points from the gradebook and its failure message from the autograded notebook. The self-grading command and the
-grading-integrity tests both go through here, so learners and CI grade the same way.
+points from the gradebook and its failure message from the autograded notebook. The
+self-grading command and the grading-integrity tests both go through here, so learners and CI
+grade the same way.
 """
 
 from __future__ import annotations
@@ -20,7 +21,12 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import nbformat
+# Where rfc3987-syntax is installed (Jupyter pulls it in), jsonschema compiles an IRI grammar on
+# import: about a second of every self-grade. Notebook schemas use no IRI formats, so the grader
+# goes without it; a process that already imported it keeps it.
+sys.modules.setdefault("rfc3987_syntax", None)
+
+import nbformat  # noqa: E402  (after the line above, which makes its import fast)
 
 NOTEBOOK_VERSION = 4
 NOT_ANSWERED = "not answered yet: replace `raise NotImplementedError()` with your code"
