@@ -1,4 +1,4 @@
-"""`python -m benchmarks [server|lessons|grading ...]`: print the benchmark tables."""
+"""`python -m benchmarks [server|lessons|grading|exercises ...]`: print the benchmark tables."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ SECTIONS = {
     "server": lambda: server_load.run([100, 1_000, 5_000]),
     "lessons": lessons.run,
     "grading": grading.run,
+    "exercises": grading.every_exercise,
 }
 
 

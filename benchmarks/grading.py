@@ -36,18 +36,42 @@ def _nbgrader(*args: str) -> list[str]:
     return [sys.executable, "-m", "nbgrader", *args]
 
 
+def _self_grade_seconds(assignment: str, folder: str, scratch: Path) -> float:
+    """Time `python -m helpers.grade` on a copy of solutions/ or exercises/ `assignment`."""
+    copy = scratch / folder / assignment
+    shutil.copytree(COURSE / folder / assignment, copy)
+    return _timed([sys.executable, "-m", "helpers.grade", str(copy)], COURSE)
+
+
+def _within(seconds: float) -> str:
+    return "yes" if seconds <= SELF_GRADE_TARGET else "NO"
+
+
 def self_grade() -> list[list[object]]:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        for label, source in (
-            ("self-grade, untouched exercise", COURSE / "exercises" / ASSIGNMENT),
-            ("self-grade, full solution", COURSE / "solutions" / ASSIGNMENT),
+        for label, folder in (
+            ("self-grade, untouched exercise", "exercises"),
+            ("self-grade, full solution", "solutions"),
         ):
-            copy = Path(tmp) / label.split(", ")[1].replace(" ", "-") / ASSIGNMENT
-            shutil.copytree(source, copy)
-            seconds = _timed([sys.executable, "-m", "helpers.grade", str(copy)], COURSE)
-            rows.append([label, 1, seconds, "yes" if seconds <= SELF_GRADE_TARGET else "NO", ""])
+            seconds = _self_grade_seconds(ASSIGNMENT, folder, Path(tmp))
+            rows.append([label, 1, seconds, _within(seconds), ""])
     return rows
+
+
+def every_exercise() -> str:
+    """Self-grade time of every exercise, untouched and fully solved."""
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for assignment in sorted(path.name for path in (COURSE / "solutions").iterdir()):
+            untouched = _self_grade_seconds(assignment, "exercises", Path(tmp))
+            solved = _self_grade_seconds(assignment, "solutions", Path(tmp))
+            rows.append([assignment, untouched, solved, _within(max(untouched, solved))])
+    return table(
+        f"Self-grade of every exercise, python -m helpers.grade (target: {SELF_GRADE_TARGET:g} s)",
+        ["exercise", "untouched (s)", "full solution (s)", "within target"],
+        rows,
+    )
 
 
 def _class_course(root: Path) -> None:
