@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import time
 from pathlib import Path
 
-import nbformat
-from nbclient import NotebookClient
-
 from benchmarks.report import table
+from scripts.refresh_lessons import run_lesson
 
 COURSE = Path(__file__).resolve().parents[1]
 TARGET = 15.0  # seconds: the course's budget for one lesson
-# Kernels talk to the client over loopback TCP and would warn about it on every start.
-QUIET_KERNEL = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
 
 
 def run() -> str:
@@ -24,16 +19,7 @@ def run() -> str:
         for folder in ("notebooks", "exercises"):
             shutil.copytree(COURSE / folder, Path(tmp) / folder)
         for path in sorted((Path(tmp) / "notebooks").glob("*.ipynb")):
-            notebook = nbformat.read(path, as_version=4)
-            started = time.perf_counter()
-            NotebookClient(
-                notebook,
-                timeout=120,
-                kernel_name="python3",
-                extra_arguments=QUIET_KERNEL,
-                resources={"metadata": {"path": str(path.parent)}},
-            ).execute()
-            seconds = time.perf_counter() - started
+            _, seconds = run_lesson(path)
             total += seconds
             rows.append([path.stem, seconds, "yes" if seconds <= TARGET else "NO"])
     rows.append(["total", total, ""])

@@ -131,15 +131,11 @@ def _admin(url: str, path: str, method: str = "GET") -> dict:
 def run(counts: list[int]) -> str:
     """Every measurement gets a freshly started server, so no batch inherits another's backlog."""
     rows, throughput = [], []
-    peers = [
-        ("mock server", servers.mock_server),
-        ("httpbin (pytest-httpbin)", servers.httpbin_server),
-    ]
-    for name, serving in peers:
-        if serving() is None:
-            rows.append([name, *["-"] * 7, "not installed (make bench sets it up)"])
-            continue
-        observed = name == "mock server"  # only the mock server reports what it saw
+    # name, how to start it, whether it reports what it saw (only the mock server does)
+    peers = [("mock server", servers.mock_server, True)]
+    if servers.httpbin_installed():
+        peers.append(("httpbin (pytest-httpbin)", servers.httpbin_server, False))
+    for name, serving, observed in peers:
         for count in counts:
             trials = sorted(
                 (delayed_batch(serving, count, observed) for _ in range(REPEATS)),
@@ -165,6 +161,10 @@ def run(counts: list[int]) -> str:
         with serving() as url:
             by_wrk = wrk_throughput(url, path)
         throughput.append([name, by_aiohttp, by_wrk])
+    if not servers.httpbin_installed():
+        rows.append(
+            ["httpbin (pytest-httpbin)", *["-"] * 7, "not installed (make bench sets it up)"]
+        )
     concurrency = table(
         f"Concurrent GET /delay/{DELAY:g}, median of {REPEATS} batches (ideal: every batch "
         f"answered in {DELAY:g} s; the client gives up after {DEADLINE:g} s)",

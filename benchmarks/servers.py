@@ -41,8 +41,11 @@ def mock_server() -> AbstractContextManager[str]:
     return serving([sys.executable, "-m", "helpers.server", "--port", "0"])
 
 
-def httpbin_server() -> AbstractContextManager[str] | None:
-    """httpbin as pytest-httpbin serves it, or None where .venv-httpbin is missing."""
-    if not HTTPBIN_PYTHON.exists():
-        return None
+def httpbin_installed() -> bool:
+    """Whether `make bench` has set up .venv-httpbin, the environment httpbin runs in."""
+    return HTTPBIN_PYTHON.exists()
+
+
+def httpbin_server() -> AbstractContextManager[str]:
+    """httpbin as pytest-httpbin serves it (needs httpbin_installed())."""
     return serving([str(HTTPBIN_PYTHON), str(COURSE / "benchmarks" / "httpbin_server.py")])

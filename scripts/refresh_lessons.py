@@ -17,15 +17,26 @@ import nbformat
 from nbclient import NotebookClient
 
 LESSONS = Path(__file__).resolve().parents[1] / "notebooks"
+# Kernels talk to the client over loopback TCP and would warn about it on every start.
+QUIET_KERNEL = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
 
 
-def refresh(path: Path) -> float:
+def run_lesson(path: Path) -> tuple[nbformat.NotebookNode, float]:
+    """Run All on the lesson at `path` in a fresh kernel, in its own folder: (notebook, seconds)."""
     notebook = nbformat.read(path, as_version=4)
     started = time.perf_counter()
     NotebookClient(
-        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(LESSONS)}}
+        notebook,
+        timeout=120,
+        kernel_name="python3",
+        extra_arguments=QUIET_KERNEL,
+        resources={"metadata": {"path": str(path.parent)}},
     ).execute()
-    seconds = time.perf_counter() - started
+    return notebook, time.perf_counter() - started
+
+
+def refresh(path: Path) -> float:
+    notebook, seconds = run_lesson(path)
     nbformat.write(notebook, path)
     return seconds
 
