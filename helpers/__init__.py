@@ -28,6 +28,7 @@ _EXPORTS = {
     "loop_lag": "helpers.loop_lag",
     "concurrency_explorer": "helpers.explorer",
     "DeadlineExceeded": "helpers.deadline",
+    "EventLoopBlocked": "helpers.deadline",
     "within": "helpers.deadline",
 }
 

@@ -28,7 +28,10 @@ sys.modules.setdefault("rfc3987_syntax", None)
 
 import nbformat  # noqa: E402  (after the line above, which makes its import fast)
 
+from helpers.nbgrader_plugins import findings, stderr_lines  # noqa: E402
+
 NOTEBOOK_VERSION = 4
+GRADER_ERRORS = {"KernelDied", "GradingBudgetExceeded", "TamperingSuspected"}
 NOT_ANSWERED = "not answered yet: replace `raise NotImplementedError()` with your code"
 
 
@@ -53,6 +56,7 @@ class Report:
         default_factory=list
     )  # what the learner should know, e.g. restored cells
     error: str = ""  # set when the notebook as a whole could not be graded
+    flags: list[str] = field(default_factory=list)  # tampering suspected: for a person to look at
 
     @property
     def total(self) -> float:
@@ -69,6 +73,7 @@ class Report:
             "max": self.max,
             "parts": [asdict(part) for part in self.parts],
             "notes": self.notes,
+            "flags": self.flags,
             "error": self.error,
         }
 
@@ -128,8 +133,8 @@ def _copy_submission(source: Path, destination: Path, notebooks: list[str]) -> N
         shutil.copy(source, destination / f"{notebooks[0]}.ipynb")
 
 
-def _part_titles(release: nbformat.NotebookNode) -> dict[str, str]:
-    """Each test cell's title: the last markdown heading above it, without its points."""
+def _parts(release: nbformat.NotebookNode) -> dict[str, tuple[str, float]]:
+    """Each test cell's title (the last markdown heading above it, without its points) and points."""
     titles, heading = {}, ""
     for cell in release.cells:
         if cell.cell_type == "markdown":
@@ -138,7 +143,10 @@ def _part_titles(release: nbformat.NotebookNode) -> dict[str, str]:
                 heading = re.sub(r"\s*\(\d+(\.\d+)? points?\)\s*$", "", found[-1]).strip()
         nbgrader = cell.metadata.get("nbgrader", {})
         if nbgrader.get("grade") and not nbgrader.get("solution"):
-            titles[nbgrader["grade_id"]] = heading or nbgrader["grade_id"]
+            titles[nbgrader["grade_id"]] = (
+                heading or nbgrader["grade_id"],
+                float(nbgrader["points"]),
+            )
     return titles
 
 
@@ -151,6 +159,13 @@ def _first_error(cell: nbformat.NotebookNode) -> str:
         return ""
     if errors[0].get("ename") == "NotImplementedError":
         return NOT_ANSWERED
+    if errors[0].get("ename") in GRADER_ERRORS:  # the grader's own words, without the name
+        return errors[0].get("evalue", "")
+    if errors[0].get("ename") == "MemoryError":
+        return (
+            "MemoryError: the code asked for more memory than the grader allows one notebook; "
+            "look for a list or buffer that grows without end"
+        )
     value = (errors[0].get("evalue") or "").strip().splitlines()
     return f"{errors[0]['ename']}: {value[0]}" if value else errors[0]["ename"]
 
@@ -212,11 +227,18 @@ class TempCourse:
         if not self.notebooks:
             raise ValueError(f"no notebooks in {self.course / 'solutions' / assignment}")
         self._tmp: tempfile.TemporaryDirectory | None = None
+        self._db: tempfile.TemporaryDirectory | None = None
+        self._releases: dict[str, nbformat.NotebookNode] = {}
         self._path = ""
 
     @property
     def root(self) -> Path:
         return Path(self._tmp.name)
+
+    @property
+    def gradebook_url(self) -> str:
+        """The gradebook lives outside the course folder, away from the kernels' working folders."""
+        return f"sqlite:///{Path(self._db.name) / 'gradebook.db'}"
 
     @property
     def release(self) -> Path:
@@ -229,9 +251,11 @@ class TempCourse:
         self._path = os.environ.get("PATH", "")
         os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + self._path
         self._tmp = tempfile.TemporaryDirectory(prefix=f"grade-{self.assignment}-")
+        self._db = tempfile.TemporaryDirectory(prefix="gradebook-")
         try:
             config = (self.course / "nbgrader_config.py").read_text()
-            (self.root / "nbgrader_config.py").write_text(f"{config}\n{self.settings}\n")
+            where = f"c.CourseDirectory.db_url = {self.gradebook_url!r}"
+            (self.root / "nbgrader_config.py").write_text(f"{config}\n{where}\n{self.settings}\n")
             shutil.copytree(
                 self.course / "solutions" / self.assignment,
                 self.root / "solutions" / self.assignment,
@@ -241,6 +265,11 @@ class TempCourse:
                 raise RuntimeError(
                     f"nbgrader generate_assignment failed:\n{generated.get('error')}"
                 )
+            # Read now, before any learner code runs: what the parts are and what they are worth.
+            self._releases = {
+                name: nbformat.read(self.release / f"{name}.ipynb", NOTEBOOK_VERSION)
+                for name in self.notebooks
+            }
         except BaseException:
             self.__exit__(None, None, None)
             raise
@@ -248,6 +277,7 @@ class TempCourse:
 
     def __exit__(self, *exc_info) -> None:
         self._tmp.cleanup()
+        self._db.cleanup()
         os.environ["PATH"] = self._path
 
     def autograde(self, submissions: dict[str, Path]) -> dict[str, Report]:
@@ -266,29 +296,36 @@ class TempCourse:
         from nbgrader.api import Gradebook, MissingEntry
 
         report = Report(self.assignment)
-        with Gradebook(f"sqlite:///{self.root / 'gradebook.db'}") as gradebook:
+        with Gradebook(self.gradebook_url) as gradebook:
             for name in self.notebooks:
-                release = nbformat.read(self.release / f"{name}.ipynb", NOTEBOOK_VERSION)
                 graded_path = self.root / "autograded" / student / self.assignment / f"{name}.ipynb"
-                graded_cells, answer_failures = {}, {}
+                graded_cells, answer_failures, stderr = {}, {}, {}
                 if graded_path.exists():
                     graded = nbformat.read(graded_path, NOTEBOOK_VERSION)
                     answer_failures = _answer_failures(graded)
+                    stderr = stderr_lines(graded)
                     for cell in graded.cells:
                         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
                         if grade_id:
                             graded_cells[grade_id] = cell
+                    found = findings(graded)
+                    report.notes += found["restored"]
+                    report.notes += found["kernel"]
+                    report.flags += found["tampering"]
                 elif not report.error:
                     report.error = _failure_paragraph(log, student)
-                for grade_id, title in _part_titles(release).items():
-                    maximum = float(
-                        gradebook.find_graded_cell(grade_id, name, self.assignment).max_score
-                    )
+                for grade_id, (title, maximum) in _parts(self._releases[name]).items():
                     try:
                         grade = gradebook.find_grade(grade_id, name, self.assignment, student)
-                        points = float(grade.score or 0)
                     except MissingEntry:
                         points = 0.0
+                    else:  # what the tests gave: a self-grade never has manual scores
+                        points = min(float(grade.auto_score or 0), maximum)
+                        if grade.manual_score is not None or grade.extra_credit:
+                            report.flags.append(
+                                f"the gradebook held a manual score or extra credit for {grade_id}"
+                                ", which grading never gives: it was ignored"
+                            )
                     cell = graded_cells.get(grade_id)
                     if cell is None:
                         message = "not graded: " + (
@@ -302,6 +339,8 @@ class TempCourse:
                             message = f"your answer cell failed first: {cause}"
                         else:
                             message = _first_error(cell) or "failed without an error message"
+                        if grade_id in stderr:
+                            message += f" (it also wrote to stderr: {stderr[grade_id]})"
                     else:
                         message = ""
                     report.parts.append(Part(grade_id, title, points, maximum, message))

@@ -8,6 +8,11 @@ thread, and the handler raises inside whatever task is running, which is the cod
 Code that keeps awaiting but swallows its cancellation is reported too. Exercise tests call
 learners' code through this, so one hanging answer fails its own part in about a second and the
 rest are still graded.
+
+Work that finishes in time but blocked the event loop on the way (`time.sleep(0.3)`, a urllib
+request) fails too, with `EventLoopBlocked`, naming the line: see helpers.loop_watch. Where the
+platform has no SIGALRM (Windows), the deadline is a plain one: it stops work that waits, and
+reports work that blocks once it ends.
 """
 
 from __future__ import annotations
@@ -15,18 +20,25 @@ from __future__ import annotations
 import asyncio
 import inspect
 import signal
+import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
+
+from helpers.loop_watch import LoopWatch
 
 GRACE = 0.5  # seconds the loop may stay stuck past the deadline before the alarm interrupts it
 POKE = 0.05  # seconds between the watchdog's checks while a deadline is armed
+SAMPLE = 0.01  # seconds between its looks at the loop while a LoopWatch is on
+CAN_ALARM = hasattr(signal, "SIGALRM") and hasattr(signal, "pthread_kill")  # not on Windows
 
 # id of an active within() call -> when its alarm is due. Changed only by the main thread;
 # read by the watchdog under _lock, so it never signals a call that has just finished.
 _armed: dict[int, float] = {}
 _fired: set[int] = set()  # calls whose alarm has raised LoopBlocked in some task
+_watches: set[LoopWatch] = set()  # watches the watchdog samples; changed under _lock
 _lock = threading.Lock()
 _wake = threading.Event()
 _saved_handler: Any = None
@@ -35,6 +47,13 @@ _watchdog: threading.Thread | None = None
 
 class DeadlineExceeded(TimeoutError):
     """The code under a deadline did not finish in time; the message says why."""
+
+
+class EventLoopBlocked(AssertionError):
+    """The work finished (or failed) but blocked the event loop on the way; the message says where.
+
+    Not a TimeoutError, so code under test that expects one does not swallow it.
+    """
 
 
 class LoopBlocked(Exception):
@@ -46,7 +65,7 @@ class LoopBlocked(Exception):
 
 
 def _watch(main_thread_id: int) -> None:
-    """Signal the main thread, and only it, while an armed deadline is overdue.
+    """Signal the main thread, and only it, while an armed deadline is overdue; feed the watches.
 
     A process-wide timer (setitimer) would interrupt whichever thread it lands on, such as a
     kernel's ZeroMQ thread, which does not expect it.
@@ -54,12 +73,46 @@ def _watch(main_thread_id: int) -> None:
     while True:
         _wake.wait()
         with _lock:
-            if not _armed:
+            if not _armed and not _watches:
                 _wake.clear()
                 continue
-            if min(_armed.values()) <= time.monotonic():
+            now = time.monotonic()
+            if _armed and min(_armed.values()) <= now:
                 signal.pthread_kill(main_thread_id, signal.SIGALRM)
-        time.sleep(POKE)
+            if _watches:
+                frames = sys._current_frames()
+                for watch in _watches:
+                    watch.sample(frames, now)
+                del frames  # frames keep their locals alive
+        time.sleep(SAMPLE if _watches else POKE)
+
+
+def _start_watchdog() -> None:
+    global _watchdog
+    if _watchdog is None:
+        _watchdog = threading.Thread(
+            target=_watch,
+            args=(threading.main_thread().ident,),
+            name="within-watchdog",
+            daemon=True,
+        )
+        _watchdog.start()
+
+
+@asynccontextmanager
+async def _watching():
+    """A LoopWatch that the watchdog samples while the block runs."""
+    watch = LoopWatch()
+    async with watch:
+        _start_watchdog()
+        with _lock:
+            _watches.add(watch)
+        _wake.set()
+        try:
+            yield watch
+        finally:
+            with _lock:
+                _watches.discard(watch)
 
 
 def _on_alarm(signum, frame) -> None:
@@ -82,7 +135,7 @@ class _Alarm:
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
-        self.enabled = threading.current_thread() is threading.main_thread()
+        self.enabled = CAN_ALARM and threading.current_thread() is threading.main_thread()
 
     @property
     def fired(self) -> bool:
@@ -90,14 +143,10 @@ class _Alarm:
         return id(self) in _fired
 
     def __enter__(self) -> _Alarm:
-        global _saved_handler, _watchdog
+        global _saved_handler
         if not self.enabled:
             return self
-        if _watchdog is None:
-            _watchdog = threading.Thread(
-                target=_watch, args=(threading.get_ident(),), name="within-watchdog", daemon=True
-            )
-            _watchdog.start()
+        _start_watchdog()
         with _lock:
             if not _armed:
                 _saved_handler = signal.signal(signal.SIGALRM, _on_alarm)
@@ -120,28 +169,69 @@ def _describe(work: Any) -> str:
     return f"{name}()"
 
 
-async def within(work: Awaitable | Callable[[], Any], seconds: float) -> Any:
+async def within(
+    work: Awaitable | Callable[[], Any], seconds: float, *, may_block: bool = False
+) -> Any:
     """Await `work` and return its result; or call `work` and return what the call returned.
 
     A function's result is awaited only when it is a coroutine (`lambda: fetch(x)`); a Task or
     Future it returns comes back as it is, so starting a task does not wait for it to finish.
     Raises DeadlineExceeded if it takes longer than `seconds`, with a message that tells apart
-    waiting too long, ignoring the cancellation, and blocking the event loop.
+    waiting too long, ignoring the cancellation, and blocking the event loop; EventLoopBlocked if
+    it blocked the loop on the way, whatever else happened. With `may_block=True` (for a test
+    that blocks the loop on purpose) only the deadline applies.
     """
     name = _describe(work)
+    _explain_platform_once()
     with _Alarm(seconds) as alarm:
         try:
             if not inspect.isawaitable(work):
                 work = work()
                 if not inspect.iscoroutine(work):
                     return work
-            return await _bounded(asyncio.ensure_future(work), seconds, name, alarm)
+            async with _watching() as watch:
+                try:
+                    result = await _bounded(asyncio.ensure_future(work), seconds, name, alarm)
+                except (asyncio.CancelledError, LoopBlocked):
+                    raise
+                except DeadlineExceeded as exc:
+                    if watch.where and alarm.fired:  # stopped for blocking: say where too
+                        raise DeadlineExceeded(f"{exc} (it was at {watch.where})") from None
+                    raise
+                except BaseException as exc:
+                    if watch.failed and not may_block:
+                        raise EventLoopBlocked(_blocked_message(name, watch)) from exc
+                    raise
+            if watch.failed and not may_block:
+                raise EventLoopBlocked(_blocked_message(name, watch))
+            return result
         except LoopBlocked:
             raise DeadlineExceeded(
                 f"{name} blocked the event loop for over {seconds:g} s and was stopped: look for a "
                 "loop that never awaits, or a blocking call such as time.sleep() or a synchronous "
                 "HTTP request inside async code"
             ) from None
+
+
+def _blocked_message(name: str, watch: LoopWatch) -> str:
+    return (
+        f"{name} {watch.describe()}. While it blocks, nothing else runs: inside async code, "
+        "`await asyncio.sleep()` instead of time.sleep(), use an async client such as aiohttp, "
+        "and move blocking work to `await asyncio.to_thread(...)`"
+    )
+
+
+_platform_explained = False
+
+
+def _explain_platform_once() -> None:
+    global _platform_explained
+    if not CAN_ALARM and not _platform_explained:
+        _platform_explained = True
+        print(
+            "within(): this platform has no SIGALRM, so code that blocks the event loop for ever "
+            "cannot be stopped here; code that blocks it for a while is reported when it ends."
+        )
 
 
 async def _bounded(task: asyncio.Future, seconds: float, name: str, alarm: _Alarm) -> Any:

@@ -88,12 +88,10 @@ def grade_notebook(course: Path, assignment: str, notebook: Path) -> Report:
         name = f"{notebook_ids(course, assignment)[0]}.ipynb"
         release = read_notebook(temp.release / name)
         source = read_notebook(course / "solutions" / assignment / name)
-        try:
-            notes = check(submitted, release, source)
-        except Unreadable as exc:
-            return Report(assignment, error=str(exc))
+        notes = check(submitted, release, source)
         report = temp.autograde({"you": notebook})["you"]
-    report.notes[:0] = notes
+    restored = " ".join(report.notes)  # what the grader put back says it better than a guess
+    report.notes[:0] = [note for grade_id, note in notes.items() if grade_id not in restored]
     return report
 
 

@@ -1,8 +1,8 @@
 """Look at a learner's notebook before grading it, and say in plain words what is wrong.
 
-A notebook can reach the grader broken: cut short while saving, saved by an editor that dropped
-nbgrader's cell metadata, or with test cells edited or deleted. The first two cannot be graded;
-the others can (nbgrader restores the tests), but the learner should know.
+A notebook can reach the grader broken: cut short while saving, not a notebook at all, or with
+test cells edited or deleted and cell labels lost or changed. The first two cannot be graded; the
+others can (the grader restores tests and cell roles), but the learner should know.
 """
 
 from __future__ import annotations
@@ -62,11 +62,8 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
     return notebook
 
 
-def check(notebook: nbformat.NotebookNode, *originals: nbformat.NotebookNode) -> list[str]:
-    """Compare a submission with the released exercise (and its source): notes for the learner.
-
-    Raises Unreadable if it cannot be graded at all.
-    """
+def check(notebook: nbformat.NotebookNode, *originals: nbformat.NotebookNode) -> dict[str, str]:
+    """Compare a submission with the released exercise (and its source): cell id -> a note."""
     release = originals[0]
     allowed: dict[str, set[str]] = {}
     for original in originals:
@@ -75,27 +72,19 @@ def check(notebook: nbformat.NotebookNode, *originals: nbformat.NotebookNode) ->
                 allowed.setdefault(_grade_id(cell), set()).add(cell.source)
     expected = {_grade_id(c): c for c in release.cells if _grade_id(c)}
     present = {_grade_id(c): c for c in notebook.cells if _grade_id(c)}
-    if expected and not present:
-        raise Unreadable(
-            "This notebook has lost the hidden labels (nbgrader metadata) that tell the grader which "
-            "cell is an answer and which is a test, so it cannot be graded. That happens when a "
-            "notebook is saved by an editor that drops metadata it does not know. Your code is still "
-            "there: open a fresh copy of the exercise in JupyterLab, paste each answer into its "
-            "answer cell, and grade that copy."
-        )
-    notes = []
+    notes = {}
     for grade_id, original in expected.items():
         role = _role(original)
         cell = present.get(grade_id)
         if cell is None:
-            notes.append(
-                {
-                    "answer": f"the answer cell {grade_id} is missing, so its part cannot pass.",
-                    "test": f"the test cell {grade_id} was deleted; the grader put the original back.",
-                    "setup": f"the setup cell {grade_id} is missing, so the tests cannot run; copy it "
-                    "back from a fresh copy of the exercise.",
-                }[role]
-            )
+            notes[grade_id] = {
+                "answer": f"the answer cell {grade_id} is missing, so its part cannot pass.",
+                "test": f"the test cell {grade_id} was deleted; the grader put the original back.",
+                "setup": f"the setup cell {grade_id} is missing, so the tests cannot run; copy it "
+                "back from a fresh copy of the exercise.",
+            }[role]
         elif role != "answer" and cell.source not in allowed[grade_id]:
-            notes.append(f"the {role} cell {grade_id} was changed; the grader ran the original.")
+            notes[grade_id] = (
+                f"the {role} cell {grade_id} was changed; the grader ran the original."
+            )
     return notes

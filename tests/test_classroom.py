@@ -11,6 +11,7 @@ that user-name lookup replaced.
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime
 import os
@@ -78,7 +79,16 @@ def _answers(student: str, fetched: nbformat.NotebookNode) -> nbformat.NotebookN
         "dev": variants.tests_replaced(partial, "pass"),  # parts 1 and 2, tests edited away
         "eve": variants.without_nbgrader_metadata(solution),  # saved by an editor without metadata
         "finn": solution,  # everything right, but late
+        "gus": _with_transformer(solution),  # everything right, and a reach into the kernel
     }[student]
+
+
+def _with_transformer(solution: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    notebook = copy.deepcopy(solution)
+    for cell in notebook.cells:
+        if variants.nbgrader_meta(cell).get("grade_id") == "part1_answer":
+            cell.source += "\n\nget_ipython().input_transformers_post.append(lambda lines: lines)\n"
+    return notebook
 
 
 EXPECTED = {  # student: (raw score, late penalty, score)
@@ -86,8 +96,13 @@ EXPECTED = {  # student: (raw score, late penalty, score)
     "ben": (0, 0, 0),
     "cleo": (4, 0, 4),
     "dev": (4, 0, 4),
-    "eve": (0, 0, 0),
+    "eve": (10, 0, 10),  # the grader matched her cells by their source and place
     "finn": (10, 10, 0),
+    "gus": (10, 0, 10),
+}
+FLAGGED = {  # student: what the export's grading_flags column must mention
+    "eve": "restored: the read-only cell setup had lost its nbgrader label",
+    "gus": "tampering suspected: answer cell part1_answer, line",
 }
 
 
@@ -124,14 +139,13 @@ def classroom(tmp_path_factory) -> Path:
     fetch_and_submit("finn")
 
     run("collect", ASSIGNMENT, cwd=instructor)
-    # eve's notebook cannot be graded, and nbgrader says so with a failing exit status.
-    log = run("autograde", ASSIGNMENT, cwd=instructor, may_fail=True)
+    log = run("autograde", ASSIGNMENT, cwd=instructor)
     failed = [
         s
         for s in EXPECTED
         if f"error processing assignment '{ASSIGNMENT}' for student '{s}'" in log
     ]
-    assert failed == ["eve"], f"autograde failed for {failed}:\n{log[-3000:]}"
+    assert failed == [], f"autograde failed for {failed}:\n{log[-3000:]}"
     run("generate_feedback", ASSIGNMENT, cwd=instructor)
     run("export", "--to=grades.csv", cwd=instructor)
     return instructor
@@ -151,6 +165,10 @@ def test_exported_csv_holds_exactly_the_expected_scores(classroom):
         got = (float(row["raw_score"]), float(row["late_submission_penalty"]), float(row["score"]))
         assert got == (raw, penalty, score), f"{student}: {row}"
         assert float(row["max_score"]) == 10
+        if student in FLAGGED:
+            assert FLAGGED[student] in row["grading_flags"], f"{student}: {row['grading_flags']}"
+        else:
+            assert row["grading_flags"] == "", f"{student}: {row['grading_flags']}"
 
 
 def test_feedback_shows_what_failed(classroom):

@@ -46,15 +46,15 @@ HOSTILE = {
     "floods-output": lambda: _with("part2_answer", "print('x' * 20_000_000)"),
     "empties-setup": lambda: _with("setup", ""),
     "deletes-setup": _without_setup,
-    "no-metadata": lambda: variants.without_nbgrader_metadata(_solution()),
 }
+RELABELLED = {"no-metadata": lambda: variants.without_nbgrader_metadata(_solution())}
 
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile")
     paths = {}
-    for student, build in {"good": _solution, **HOSTILE}.items():
+    for student, build in {"good": _solution, **HOSTILE, **RELABELLED}.items():
         paths[student] = folder / student / f"{ASSIGNMENT}.ipynb"
         variants.write(build(), paths[student])
     broken = folder / "invalid-json" / f"{ASSIGNMENT}.ipynb"
@@ -65,7 +65,7 @@ def reports(tmp_path_factory):
         graded = temp.autograde(paths)
         from nbgrader.api import Gradebook
 
-        with Gradebook(f"sqlite:///{temp.root / 'gradebook.db'}") as gradebook:
+        with Gradebook(temp.gradebook_url) as gradebook:
             recorded = {
                 s.id: gradebook.find_submission(ASSIGNMENT, s.id).score for s in gradebook.students
             }
@@ -94,7 +94,9 @@ def test_a_bad_submission_gets_a_readable_report(reports, student):
 
 def test_what_each_bad_submission_is_told(reports):
     graded, _ = reports
-    assert "stopped the Python kernel" in graded["kills-kernel"].error
+    killed = graded["kills-kernel"]
+    assert not killed.error and "kernel died" in killed.parts[1].message, killed
+    assert killed.parts[0].points == 2, "a part that passed before the kernel died keeps its points"
     part2 = {student: graded[student].parts[1].message for student in ("exits", "loops-forever")}
     assert "SystemExit" in part2["exits"] or "fetch_one_by_one" in part2["exits"], part2
     assert (
@@ -105,3 +107,6 @@ def test_what_each_bad_submission_is_told(reports):
     )
     assert graded["empties-setup"].total == 10, "an emptied read-only setup cell is put back"
     assert "NameError" in graded["deletes-setup"].parts[0].message
+    relabelled = graded["no-metadata"]
+    assert relabelled.total == 10, "an editor that dropped the labels should not cost a point"
+    assert any("lost its nbgrader label" in note for note in relabelled.notes), relabelled.notes
