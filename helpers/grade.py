@@ -114,6 +114,11 @@ def format_report(report: Report, notebook: Path) -> str:
         lines.append("")
     for note in report.notes:
         lines.append(f"Note: {note}")
+    if report.flags:
+        lines.append(
+            "Tampering suspected (an instructor will look; a part's points do not depend on it):"
+        )
+        lines += [f"  - {flag}" for flag in report.flags]
     if report.error:
         lines.append(f"Could not grade: {report.error}")
     if report.parts:

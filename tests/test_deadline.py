@@ -241,7 +241,7 @@ async def test_small_blocking_sleeps_add_up():
             time.sleep(0.05)
             await asyncio.sleep(0)
 
-    with pytest.raises(EventLoopBlocked, match="time.sleep"):
+    with pytest.raises(EventLoopBlocked, match=r"time\.sleep"):
         await within(backs_off(), DEADLINE * 4)
 
 

@@ -2,7 +2,10 @@
 
 Each assignment is graded once, in one real nbgrader autograde run whose "students" are probes:
 the full solution, the untouched exercise, the solution with each answer reverted to its stub,
-exercises whose test cells were edited or deleted, and one answer stuck in a busy loop.
+exercises whose test cells were edited or deleted, one answer stuck in a busy loop, and the
+variant catalogue (tests/catalogue): answers learners really write, each with its verdict, plus
+two built for every exercise: one that logs, warns and writes to stderr (full marks) and one that
+blocks the event loop in every coroutine (each such part loses points).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import catalogue
 import nbformat
 import pytest
 import variants
@@ -31,6 +35,8 @@ class Graded:
     answers: list[str]
     busy: str | None  # the answer cell made to spin, if it defines functions
     seconds: float
+    blocked: list[str]  # the answer cells the generic blocking variant changed
+    variants: list[catalogue.Variant]  # the catalogue's, graded as "variant-<name>"
 
 
 def _grade_probes(assignment: str, tmp: Path) -> Graded:
@@ -54,6 +60,12 @@ def _grade_probes(assignment: str, tmp: Path) -> Graded:
         busy = next((g for g in reversed(answers) if variants.busy_answer(solution, g)), None)
         if busy:
             probes[f"busy-{busy}"] = variants.busy_answer(solution, busy)
+        probes["noisy"] = variants.noisy(solution)
+        exempt = set(catalogue.blocking_exempt(assignment))
+        probes["blocking"], blocked = variants.blocking(solution, exempt)
+        listed = catalogue.variants_for(assignment)
+        for variant in listed:
+            probes[f"variant-{variant.name}"] = variants.with_answers(solution, variant.answers)
         paths = {}
         for student, notebook in probes.items():
             paths[student] = tmp / student / f"{name}.ipynb"
@@ -62,7 +74,9 @@ def _grade_probes(assignment: str, tmp: Path) -> Graded:
         reports = temp.autograde(paths)
         seconds = time.perf_counter() - started
         generated = {p.name: nbformat.read(p, 4) for p in temp.release.glob("*.ipynb")}
-    return Graded(assignment, generated, committed, solution, reports, answers, busy, seconds)
+    return Graded(
+        assignment, generated, committed, solution, reports, answers, busy, seconds, blocked, listed
+    )
 
 
 @pytest.fixture(scope="module", params=assignments(COURSE))
@@ -155,3 +169,36 @@ def test_busy_loop_costs_only_its_own_parts(graded):
     assert any("blocked the event loop" in p.message for p in stopped), [p.message for p in stopped]
     # within() stopped it in about a second: no cell had to wait for nbgrader's cell timeout.
     assert not any("time limit" in p.message for p in busy.parts), [p.message for p in busy.parts]
+
+
+def test_logging_warnings_and_stderr_cost_nothing(graded):
+    report = graded.reports["noisy"]
+    failing = {p.id: p.message for p in report.parts if p.points < p.max}
+    assert not failing, f"an answer that logs, warns and prints to stderr lost points: {failing}"
+
+
+def test_blocking_the_loop_in_an_answer_costs_its_part(graded):
+    owners = variants.own_tests(graded.solution)
+    scores = _scores(graded.reports["blocking"])
+    kept = [owners[a] for a in graded.blocked if scores[owners[a]] >= _max(graded, owners[a])]
+    assert not kept, (
+        f"time.sleep(0.15) in every coroutine of {graded.blocked} still passed {kept}: "
+        "call the answer under within() so blocking the event loop fails"
+    )
+
+
+def test_the_variant_catalogue_gets_its_verdicts(graded):
+    assert graded.variants, f"tests/catalogue has no variants for {graded.assignment}"
+    problems = {}
+    for variant in graded.variants:
+        report = graded.reports[f"variant-{variant.name}"]
+        found = catalogue.verdict_problems(
+            variant, {p.id: (p.points, p.max, p.message) for p in report.parts}
+        )
+        if found:
+            problems[f"{variant.kind} {variant.name} ({variant.because})"] = found
+    assert not problems, "\n".join(f"{name}: {found}" for name, found in problems.items())
+
+
+def _max(graded: Graded, part: str) -> float:
+    return next(p.max for p in graded.reports["solution"].parts if p.id == part)

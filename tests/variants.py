@@ -85,3 +85,83 @@ def secret_lines(solution) -> set[str]:
 def write(notebook, path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, path)
+
+
+def _top_level_functions(tree: ast.Module, only_async: bool = False) -> list[ast.AST]:
+    kinds = ast.AsyncFunctionDef if only_async else (ast.FunctionDef, ast.AsyncFunctionDef)
+    return [node for node in tree.body if isinstance(node, kinds)]
+
+
+def _prepend_to_functions(source: str, imports: str, lines: str, only_async: bool) -> str | None:
+    """`source` with `lines` at the top of each top-level function's body; None if it has none."""
+    tree = ast.parse(source)
+    functions = _top_level_functions(tree, only_async)
+    if not functions:
+        return None
+    for function in functions:
+        body = function.body
+        docstring = (
+            body[:1]
+            if body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(getattr(body[0], "value", None), ast.Constant)
+            else []
+        )
+        function.body = docstring + ast.parse(lines).body + body[len(docstring) :]
+    return imports + "\n" + ast.unparse(tree)
+
+
+NOISE = (
+    'logging.getLogger("learner").warning("working on it")\n'
+    'warnings.warn("an old API", DeprecationWarning, stacklevel=1)\n'
+    'print("debug: here", file=sys.stderr)\n'
+)
+
+
+def noisy(solution):
+    """The solution with every answer function logging, warning and printing to stderr first."""
+    notebook = copy.deepcopy(solution)
+    for cell in notebook.cells:
+        if is_answer(cell):
+            changed = _prepend_to_functions(
+                cell.source, "import logging\nimport sys\nimport warnings\n", NOISE, False
+            )
+            cell.source = changed or cell.source
+    return notebook
+
+
+def blocking(solution, exempt: set[str]):
+    """The solution with a blocking `time.sleep(0.15)` at the top of every coroutine function.
+
+    Returns the notebook and the answer cells changed (those that define a coroutine function).
+    """
+    notebook = copy.deepcopy(solution)
+    changed = []
+    for cell in notebook.cells:
+        grade_id = nbgrader_meta(cell).get("grade_id")
+        if is_answer(cell) and grade_id not in exempt:
+            source = _prepend_to_functions(cell.source, "import time\n", "time.sleep(0.15)\n", True)
+            if source:
+                cell.source = source
+                changed.append(grade_id)
+    return notebook, changed
+
+
+def own_tests(notebook) -> dict[str, str]:
+    """Answer cell id -> the id of the first test cell after it (the part it belongs to)."""
+    owners, waiting = {}, []
+    for cell in notebook.cells:
+        if is_answer(cell):
+            waiting.append(nbgrader_meta(cell)["grade_id"])
+        elif is_test(cell):
+            owners.update({answer: nbgrader_meta(cell)["grade_id"] for answer in waiting})
+            waiting = []
+    return owners
+
+
+def with_answers(solution, answers: dict[str, str]):
+    """The solution with some answer cells' sources replaced."""
+    notebook = copy.deepcopy(solution)
+    for grade_id, source in answers.items():
+        _cell(notebook, grade_id).source = source
+    return notebook
