@@ -31,7 +31,8 @@ import nbformat  # noqa: E402  (after the line above, which makes its import fas
 from helpers.nbgrader_plugins import findings, stderr_lines  # noqa: E402
 
 NOTEBOOK_VERSION = 4
-GRADER_ERRORS = {"KernelDied", "GradingBudgetExceeded", "TamperingSuspected"}
+# Errors whose message says it all: the grader's own, and within()'s.
+GRADER_ERRORS = {"KernelDied", "GradingBudgetExceeded", "TamperingSuspected", "EventLoopBlocked"}
 NOT_ANSWERED = "not answered yet: replace `raise NotImplementedError()` with your code"
 
 
