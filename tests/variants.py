@@ -165,3 +165,7 @@ def with_answers(solution, answers: dict[str, str]):
     for grade_id, source in answers.items():
         _cell(notebook, grade_id).source = source
     return notebook
+
+
+def answer_source(notebook, grade_id: str) -> str:
+    return _cell(notebook, grade_id).source
