@@ -300,3 +300,13 @@ def test_no_test_cell_ends_in_a_value(assignment):
                 f"{assignment} {variants.nbgrader_meta(cell)['grade_id']} ends in an expression: "
                 "end it with an assert or an assignment"
             )
+
+
+def test_grading_stops_at_the_budget_and_says_so(tmp_path):
+    path = tmp_path / "slow" / f"{ASSIGNMENT}.ipynb"
+    variants.write(_solution(), path)
+    with TempCourse(COURSE, ASSIGNMENT, settings="c.GuardedExecute.budget = 2") as temp:
+        report = temp.autograde({"slow": path})["slow"]
+    unrun = [p for p in report.parts if "budget of 2 s" in p.message]
+    assert unrun and all(p.points == 0 for p in unrun), _messages(report)
+    assert any("time budget" in note for note in report.notes), report.notes
