@@ -102,7 +102,7 @@ class RestoreCellRoles(NbGraderPreprocessor):
             canonical = _canonical_roles(source)
             originals = {cell.name: cell for cell in source.source_cells}
             order = [cell.name for cell in source.source_cells]
-        restored = record(nb, "restored_roles")
+        restored = []
         matched = _match_cells(nb.cells, canonical, originals, order)
         for index, name in matched.items():
             cell = nb.cells[index]
@@ -113,17 +113,14 @@ class RestoreCellRoles(NbGraderPreprocessor):
                 cell.metadata["nbgrader"] = {**(before or {}), **wanted}
         for cell in nb.cells:  # cells that claim a role the release never gave them
             meta = cell.metadata.get("nbgrader")
-            if (
-                meta
-                and meta.get("grade_id") not in canonical
-                and (meta.get("grade") or meta.get("solution"))
-            ):
+            if meta and meta.get("grade_id") not in canonical and role(cell) in {"answer", "test"}:
                 restored.append(
-                    f"a cell marked as {role(cell)} ({meta.get('grade_id')}) that the exercise does not have was treated as an ordinary cell"
+                    f"a cell marked as {role(cell)} {meta.get('grade_id')!r}, which the exercise "
+                    "does not have, was graded as an ordinary cell"
                 )
                 del cell.metadata["nbgrader"]
-        if not restored:
-            del nb.metadata[METADATA]["restored_roles"]
+        if restored:
+            record(nb, "restored_roles").extend(restored)
         return nb, resources
 
 
@@ -187,9 +184,15 @@ def _describe_restore(name: str, before: dict | None, wanted: dict) -> str:
     """One sentence for the learner about a cell whose role was put back."""
     kind = "answer" if wanted["solution"] else "test" if wanted["grade"] else "read-only"
     if before is None:
-        return f"the {kind} cell {name} had lost its nbgrader label; the grader found it and put it back"
+        return (
+            f"the {kind} cell {name} had lost its nbgrader label; "
+            "the grader found it and put it back"
+        )
     if before.get("grade_id") != name:
-        return f"the {kind} cell {name} had been renamed {before.get('grade_id')!r}; the grader put its name back"
+        return (
+            f"the {kind} cell {name} had been renamed {before.get('grade_id')!r}; "
+            "the grader put its name back"
+        )
     changed = ", ".join(
         f"{flag} {before.get(flag)} instead of {wanted[flag]}"
         for flag in ("grade", "solution", "locked")
@@ -202,13 +205,13 @@ class FlagSuspiciousAnswers(NbGraderPreprocessor):
     """Note constructs in answer cells that can reach into the grading."""
 
     def preprocess(self, nb, resources):
-        found = record(nb, "suspicious")
+        found = []
         for cell in nb.cells:
-            if role(cell) == "answer" or role(cell) == "other":
+            if cell.cell_type == "code" and role(cell) in {"answer", "other"}:
                 label = cell.metadata.get("nbgrader", {}).get("grade_id", "a cell you added")
                 found.extend(f"{label}, {line}" for line in suspicious_lines(cell.source))
-        if not found:
-            del nb.metadata[METADATA]["suspicious"]
+        if found:
+            record(nb, "suspicious").extend(found)
         return nb, resources
 
 
