@@ -117,6 +117,7 @@ async def _watching():
 
 def _on_alarm(signum, frame) -> None:
     """Raise LoopBlocked in the running task if a deadline is overdue (main thread only)."""
+    __tracebackhide__ = True
     try:
         in_task = asyncio.current_task() is not None
     except RuntimeError:  # no running loop in this thread
@@ -181,6 +182,7 @@ async def within(
     it blocked the loop on the way, whatever else happened. With `may_block=True` (for a test
     that blocks the loop on purpose) only the deadline applies.
     """
+    __tracebackhide__ = True  # IPython shows the learner's frames, not the grader's
     name = _describe(work)
     _explain_platform_once()
     with _Alarm(seconds) as alarm:
@@ -236,6 +238,7 @@ def _explain_platform_once() -> None:
 
 async def _bounded(task: asyncio.Future, seconds: float, name: str, alarm: _Alarm) -> Any:
     """The task's result if it finishes in time; otherwise cancel it and say how it ended."""
+    __tracebackhide__ = True
     try:
         await asyncio.wait({task}, timeout=seconds)
         if task.done():

@@ -5,10 +5,17 @@ from __future__ import annotations
 import io
 
 
-def show(fig) -> None:
-    """Display `fig` as one image output (no pyplot state, so nothing is shown twice)."""
-    from IPython.display import Image, display
+def png(fig):
+    """`fig` as an IPython Image holding a PNG (no pyplot state, so nothing is shown twice)."""
+    from IPython.display import Image
 
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=100)
-    display(Image(data=buffer.getvalue(), format="png"))
+    return Image(data=buffer.getvalue(), format="png")
+
+
+def show(fig) -> None:
+    """Display `fig` as one image output."""
+    from IPython.display import display
+
+    display(png(fig))

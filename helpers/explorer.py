@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
+from helpers.display import png
 from helpers.timeline import Timeline
 
 
@@ -27,17 +28,17 @@ def concurrency_explorer(
     output = widgets.Output()
     running: set[asyncio.Task] = set()  # keep a reference, or the task may vanish mid-run
 
+    # The run outlives the click's message, so `with output:` would capture nothing in
+    # JupyterLab: the chart and any error are written into the widget's outputs directly.
     async def run(n: int) -> None:
         button.disabled = True
         try:
             timeline = await demo(n)
-            output.clear_output(wait=True)
-            with output:
-                timeline.plot()
+            output.outputs = ()
+            output.append_display_data(png(timeline.figure()))
         except Exception as exc:  # show it where the learner is looking, not in the log
-            output.clear_output(wait=True)
-            with output:
-                print(f"the demo failed: {type(exc).__name__}: {exc}")
+            output.outputs = ()
+            output.append_stdout(f"the demo failed: {type(exc).__name__}: {exc}\n")
         finally:
             button.disabled = False
 

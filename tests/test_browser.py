@@ -169,6 +169,26 @@ def test_a_lesson_runs_all_cells_in_jupyterlab(lab, page, lesson, printed):
     assert images.count() >= 1, f"{lesson}: no timeline image was rendered"
     assert images.first.evaluate("img => img.naturalWidth") > 100, "the timeline image is empty"
     assert not _errors_shown(page), f"{lesson} showed errors: {_errors_shown(page)}"
+    if lesson == "01-why-async":
+        _click_the_explorer(page)
+
+
+def _click_the_explorer(page) -> None:
+    """Lesson 01's concurrency explorer draws its chart in the widget, on every click."""
+    explorer = page.locator(".widget-vbox", has=page.locator(".widget-slider")).first
+    charts = explorer.locator(".jupyter-widgets-output-area img")
+    for click in (1, 2):
+        explorer.locator("button", has_text="Run").click()
+        page.wait_for_function(
+            """() => [...document.querySelectorAll('.widget-vbox button')]
+                .some(b => b.textContent.includes('Run') && !b.disabled)""",
+            timeout=30_000,
+        )
+        charts.first.wait_for(timeout=30_000)
+        assert charts.count() == 1, f"click {click}: {charts.count()} charts in the explorer"
+        assert charts.first.evaluate("img => img.naturalWidth") > 100, "the chart is empty"
+    explorer.scroll_into_view_if_needed()
+    _screenshot(page, "lesson-01-explorer")
 
 
 def test_an_answered_exercise_passes_validate_in_jupyterlab(lab, page):
