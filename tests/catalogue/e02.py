@@ -251,4 +251,30 @@ async def send_visits(session: aiohttp.ClientSession, paths: list[str]) -> int:
         },
         expect={"part4_tests": ZERO},
     ),
+    Variant(
+        "blocking-urllib-pages",
+        "blocking",
+        "follows the next links with urllib inside async def: in sequence as asked, loop frozen",
+        {
+            "part4_answer": P4_HEAD
+            + """    import json
+    import urllib.request
+
+    pages, items, total, counts = 0, 0, 0.0, {}
+    link = f"/items?page=1&per_page={per_page}"
+    while link is not None:
+        with urllib.request.urlopen(server.url + link) as response:
+            page = json.load(response)
+        pages += 1
+        for item in page["items"]:
+            items += 1
+            total += item["price"]
+            counts[item["category"]] = counts.get(item["category"], 0) + 1
+        link = page["next"]
+    return {"pages": pages, "items": items, "total_price": round(total, 2), "by_category": counts}
+"""
+        },
+        expect={"part4_tests": ZERO},
+        message={"part4_tests": "blocked the event loop"},
+    ),
 ]
