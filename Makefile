@@ -1,5 +1,6 @@
 # Async Python, hands-on: two commands for learners, a few more for maintainers.
-#   make lab         set up .venv and open the course in JupyterLab
+#   make lab         set up .venv and open the course in JupyterLab, as a learner
+#   make instructor  the same with nbgrader's instructor tools (Formgrader, Create Assignment)
 #   make test        set up .venv and run the whole test suite
 #   make bench       print the benchmark tables (server, lessons, grading)
 #   make exercises   regenerate exercises/ from solutions/ (nbgrader generate_assignment)
@@ -15,7 +16,7 @@ STAMP := $(VENV)/.installed
 # Notebooks run `!python ...` and nbgrader runs `alembic`: both must come from this environment.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: lab test bench exercises lessons links lint lock clean
+.PHONY: lab instructor test bench exercises lessons links lint lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -29,9 +30,19 @@ $(STAMP): pyproject.toml constraints.txt
 # Jupyter refuses to run as root unless told to (containers, CI machines).
 LAB_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 
+# Learners get their own Jupyter settings (instructor tools off, no news pop-up, a terminal that
+# keeps this PATH) and their own copies of the exercises in workspace/: scripts/learner_setup.py.
+LEARNER_CONFIG := $(CURDIR)/.jupyter-learner
+
 lab: $(STAMP)
+	JUPYTER_CONFIG_DIR="$(LEARNER_CONFIG)" $(BIN)/python scripts/learner_setup.py
+	JUPYTER_CONFIG_DIR="$(LEARNER_CONFIG)" $(BIN)/jupyter lab $(LAB_FLAGS) \
+		--ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks/00-welcome.ipynb
+
+# Instructors and maintainers: JupyterLab with nbgrader's Formgrader and Create Assignment.
+instructor: $(STAMP)
 	$(BIN)/jupyter lab $(LAB_FLAGS) --ServerApp.root_dir="$(CURDIR)" \
-		--LabApp.default_url=/lab/tree/notebooks/00-welcome.ipynb
+		--LabApp.default_url=/lab/tree/docs/instructors.md
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup

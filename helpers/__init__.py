@@ -8,7 +8,8 @@
 - `loop_lag()`: measure how late the event loop runs (helpers.loop_lag)
 - `concurrency_explorer(demo)`: a slider that re-runs a demo (helpers.explorer)
 - `within(coro, seconds)`: a deadline that also stops blocking code (helpers.deadline)
-- `python -m helpers.grade`: grade your exercise (helpers.grade)
+- `python -m helpers.grade`: grade your exercise (helpers.grade); from its last cell,
+  `await grade_exercise("NN-topic")` (helpers.grade_from_notebook)
 
 Names load on first use, so `python -m helpers.server` starts quickly and cleanly.
 """
@@ -30,6 +31,7 @@ _EXPORTS = {
     "DeadlineExceeded": "helpers.deadline",
     "EventLoopBlocked": "helpers.deadline",
     "within": "helpers.deadline",
+    "grade_exercise": "helpers.grade_from_notebook",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -1,9 +1,10 @@
-"""Grade your exercise: `python -m helpers.grade exercises/01-why-async`.
+"""Grade your exercise: `python -m helpers.grade 01` (your copy in workspace/, see helpers.workspace).
 
 Runs real nbgrader autograde, with the hidden tests, in a temporary course directory, then prints
 each part's points and, for a failing part, the first line of what went wrong. It takes an
 assignment folder or a notebook (also a copy elsewhere, in a folder named like the assignment).
 
+    python -m helpers.grade 01                              your copy of exercise 01, a table
     python -m helpers.grade exercises/01-why-async          a table
     python -m helpers.grade exercises/01-why-async --json   one JSON object
     python -m helpers.grade --all                           every exercise, a progress table
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from helpers.autograde import Report, TempCourse, assignments, notebook_ids
 from helpers.submission_check import Unreadable, check, read_notebook
+from helpers.workspace import learner_copy
 
 PACKAGE_COURSE = Path(__file__).resolve().parents[1]  # the course this package was installed from
 MESSAGE_WIDTH = 110
@@ -50,9 +52,18 @@ def find_course(near: Path, explicit: Path | None) -> Path:
     )
 
 
+def learners_folder(course: Path, assignment: str) -> Path:
+    """Where the learner works on an exercise: their workspace copy, else exercises/."""
+    return learner_copy(course, assignment) or course / "exercises" / assignment
+
+
 def resolve_target(target: Path, course: Path) -> tuple[str, Path]:
-    """(assignment id, notebook path) for a folder or notebook the learner named."""
+    """(assignment id, notebook path) for a folder, a notebook or an exercise's name or number."""
     known = assignments(course)
+    if not target.exists():
+        named = [a for a in known if str(target) in (a, a.split("-", 1)[0])]
+        if len(named) == 1:
+            target = learners_folder(course, named[0])
     if target.is_dir():
         assignment = target.resolve().name
         if assignment not in known:
@@ -165,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         course = find_course(args.target or Path.cwd(), args.course)
         if args.all:
-            folders = [course / "exercises" / name for name in assignments(course)]
+            folders = [learners_folder(course, name) for name in assignments(course)]
             targets = [resolve_target(folder, course) for folder in folders if folder.is_dir()]
         else:
             targets = [resolve_target(args.target, course)]

@@ -6,6 +6,7 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -57,35 +58,40 @@ def test_every_binder_link_opens_an_existing_notebook():
     )
 
 
-def test_learner_setup_turns_instructor_panels_off_and_releases_exercises(tmp_path):
+def test_learner_setup_turns_instructor_tools_off_and_fills_the_workspace(tmp_path):
+    course = tmp_path / "course"
+    for folder in ("helpers", "scripts", "exercises"):
+        shutil.copytree(COURSE / folder, course / folder)
+    mine = course / "workspace" / "01-why-async" / "01-why-async.ipynb"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("my own work")
     env = {
         **os.environ,
-        "HOME": str(tmp_path),
+        "HOME": str(tmp_path / "home"),
         "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"],
     }
     env.pop("JUPYTER_CONFIG_DIR", None)
-    chosen = ["01-why-async", "02-coroutines-and-await"]
-    script = COURSE / "scripts" / "learner_setup.py"
-    subprocess.run([sys.executable, script, *chosen], env=env, check=True, capture_output=True)
-    config = tmp_path / ".jupyter"
+    script = course / "scripts" / "learner_setup.py"
+    subprocess.run([sys.executable, script], env=env, check=True, capture_output=True)
+    config = tmp_path / "home" / ".jupyter"
     disabled = json.loads((config / "labconfig" / "page_config.json").read_text())[
         "disabledExtensions"
     ]
     assert {k for k, v in disabled.items() if v} == {
-        "@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment", "@jupyter/nbgrader:course-list"
+        "@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
+        "@jupyter/nbgrader:course-list", "@jupyter/nbgrader:assignment-list",
     }  # fmt: skip
-    server = json.loads((config / "jupyter_server_config.json").read_text())["ServerApp"][
-        "jpserver_extensions"
-    ]
-    assert server == {
-        "nbgrader.server_extensions.formgrader": False, "nbgrader.server_extensions.course_list": False
-    }  # fmt: skip
-    listed = subprocess.run(
-        [sys.executable, "-m", "nbgrader", "list"],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
+    server = json.loads((config / "jupyter_server_config.json").read_text())["ServerApp"]
+    assert server["jpserver_extensions"] == {
+        "nbgrader.server_extensions.formgrader": False,
+        "nbgrader.server_extensions.course_list": False,
+        "nbgrader.server_extensions.assignment_list": False,
+    }
+    assert server["terminado_settings"]["shell_command"][-1] == "-i"  # not a login shell
+    news = config / "lab/user-settings/@jupyterlab/apputils-extension"
+    assert (
+        json.loads((news / "notification.jupyterlab-settings").read_text())["fetchNews"] == "false"
     )
-    for assignment in chosen:
-        assert f"async-python-hands-on {assignment}" in listed.stderr, listed.stderr
+    assert mine.read_text() == "my own work", "the learner's copy was overwritten"
+    copied = sorted(p.name for p in (course / "workspace").iterdir())
+    assert copied == sorted(p.name for p in (COURSE / "exercises").iterdir() if p.is_dir())

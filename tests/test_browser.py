@@ -87,39 +87,13 @@ def lab(tmp_path_factory):
     for folder in ("notebooks", "exercises"):
         shutil.copytree(COURSE / folder, course / folder, ignore=shutil.ignore_patterns("*.py"))
     _quiet_user_settings(home)
-    port, token = _free_port(), secrets.token_hex(16)
     env = {
         **os.environ,
         "HOME": str(home),
         "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"],
     }
     env.pop("JUPYTER_CONFIG_DIR", None)
-    log = (root / "jupyterlab.log").open("w")
-    server = subprocess.Popen(
-        [
-            sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
-            f"--port={port}", "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
-            f"--ServerApp.root_dir={course}",
-        ],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-            break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                pytest.fail(
-                    f"JupyterLab did not start:\n{(root / 'jupyterlab.log').read_text()[-3000:]}"
-                )
-            time.sleep(0.3)
-    yield lambda path: f"{base}/lab/tree/{path}?reset&token={token}"  # reset: only this tab
-    server.terminate()
-    server.wait(10)
-    log.close()
+    yield from _serve(root, course, env)
 
 
 def _open_notebook(page, url: str) -> None:
@@ -210,3 +184,101 @@ def test_an_answered_exercise_passes_validate_in_jupyterlab(lab, page):
     assert "passes all the tests" in page.locator(".validation-success").inner_text(), page.locator(
         ".validation-failed"
     ).all_inner_texts()
+
+
+# -- the learner's JupyterLab, as `make lab` starts it -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def learner_lab(tmp_path_factory):
+    """JupyterLab on a copy of the course set up by scripts/learner_setup.py, as `make lab` does."""
+    root = tmp_path_factory.mktemp("learner-lab")
+    course, home = root / "course", root / "home"
+    for folder in ("helpers", "scripts", "solutions"):
+        shutil.copytree(COURSE / folder, course / folder, ignore=shutil.ignore_patterns("__py*"))
+    for folder in ("notebooks", "exercises"):  # without the scripts lessons write
+        shutil.copytree(COURSE / folder, course / folder, ignore=shutil.ignore_patterns("*.py"))
+    shutil.copy(COURSE / "nbgrader_config.py", course)
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "JUPYTER_CONFIG_DIR": str(course / ".jupyter-learner"),  # as the Makefile sets it
+        "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"],
+    }
+    subprocess.run([sys.executable, "scripts/learner_setup.py"], cwd=course, env=env, check=True)
+    terminal = course / ".jupyter-learner/lab/user-settings/@jupyterlab/terminal-extension"
+    terminal.mkdir(parents=True)  # text the test can read (the default renderer draws pixels)
+    (terminal / "plugin.jupyterlab-settings").write_text(json.dumps({"rendererType": "dom"}))
+    yield from _serve(root, course, env)
+
+
+def _serve(root: Path, course: Path, env: dict):
+    port, token = _free_port(), secrets.token_hex(16)
+    log = (root / "jupyterlab.log").open("w")
+    server = subprocess.Popen(
+        [
+            sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
+            f"--port={port}", "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={course}",
+        ],
+        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=course,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                pytest.fail(
+                    f"JupyterLab did not start:\n{(root / 'jupyterlab.log').read_text()[-3000:]}"
+                )
+            time.sleep(0.3)
+    yield lambda path: f"{base}/lab/tree/{path}?reset&token={token}"
+    server.terminate()
+    server.wait(10)
+    log.close()
+
+
+def test_learner_mode_offers_no_instructor_tools(learner_lab, page):
+    _open_notebook(page, learner_lab("notebooks/00-welcome.ipynb"))
+    menu = page.locator("#jp-MainMenu").get_by_text("Nbgrader", exact=True)
+    if menu.count():
+        menu.click()
+        page.wait_for_timeout(500)
+    _screenshot(page, "learner-menu")
+    for tool in ("Formgrader", "Create Assignment", "Course List", "Assignment List"):
+        assert page.get_by_text(tool, exact=True).count() == 0, f"{tool} is offered to learners"
+    assert page.locator(".validate-button").count() == 0  # only exercises have Validate
+
+
+def test_a_learner_solves_and_grades_exercise_01_without_leaving_jupyterlab(learner_lab, page):
+    solution = nbformat.read(COURSE / "solutions" / "01-why-async" / "01-why-async.ipynb", 4)
+    answers = [cell.source for cell in solution.cells if variants.is_answer(cell)]
+    _open_notebook(page, learner_lab("workspace/01-why-async/01-why-async.ipynb"))
+    stubs = page.locator(".jp-CodeCell", has_text="raise NotImplementedError()")
+    for answer in answers:
+        stubs.first.locator(".cm-content").click()
+        page.keyboard.press("Control+A")
+        page.keyboard.insert_text(answer)
+    assert stubs.count() == 0, "some answer cells still hold the stub"
+    page.keyboard.press("Control+S")
+    page.get_by_text("| Idle").wait_for(timeout=30_000)
+    grade_cell = page.locator(".jp-CodeCell", has_text="grade_exercise(").last
+    grade_cell.locator(".cm-content").click()
+    page.keyboard.press("Shift+Enter")
+    grade_cell.get_by_text("Total: 10 / 10").wait_for(timeout=120_000)
+    grade_cell.scroll_into_view_if_needed()
+    _screenshot(page, "learner-grades-in-the-notebook")
+
+    page.click("#jp-MainMenu >> text=File")
+    page.click("#jp-MainMenu >> text=New")
+    page.click('li[data-command="terminal:create-new"]')
+    page.locator(".jp-Terminal").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1000)  # the shell's prompt
+    page.locator(".jp-Terminal").first.click()
+    page.keyboard.type("python -m helpers.grade 01\n")
+    page.locator(".jp-Terminal").get_by_text("Total: 10 / 10").wait_for(timeout=120_000)
+    _screenshot(page, "learner-grades-in-the-terminal")
