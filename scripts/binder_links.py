@@ -55,8 +55,8 @@ def targets() -> list[tuple[Path, str, str]]:
     lessons = [
         (p, "lesson", f"notebooks/{p.name}") for p in sorted((COURSE / "notebooks").glob("*.ipynb"))
     ]
-    exercises = [
-        (p, "exercise", f"exercises/{p.parent.name}/{p.name}")
+    exercises = [  # Binder's postBuild copies every exercise into the learner's workspace
+        (p, "exercise", f"workspace/{p.parent.name}/{p.name}")
         for p in sorted((COURSE / "solutions").glob("*/*.ipynb"))
     ]
     return lessons + exercises

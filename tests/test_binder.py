@@ -26,6 +26,11 @@ def _script(name: str):
 links = _script("binder_links")
 
 
+def _released(path: str) -> str:
+    """Where a Binder path's notebook comes from: postBuild copies exercises/ into workspace/."""
+    return path.replace("workspace/", "exercises/", 1)
+
+
 def test_readme_badge_launches_lesson_00():
     assert links.badge() in (COURSE / "README.md").read_text(), "run `make links`"
     assert links.badge().count("urlpath=lab/tree/notebooks/00-welcome.ipynb") == 1
@@ -36,7 +41,8 @@ def test_every_lesson_and_exercise_has_its_launch_link():
         first = nbformat.read(notebook, 4).cells[0].source
         assert links.link(kind, opens) in first, f"{notebook.name}: run `make links`"
         if kind == "exercise":  # the student version carries it too
-            released = nbformat.read(COURSE / opens, 4).cells[0].source
+            assert opens.startswith("workspace/"), f"{opens}: learners work in their workspace"
+            released = nbformat.read(COURSE / _released(opens), 4).cells[0].source
             assert links.link(kind, opens) in released, f"{opens}: run `make exercises`"
 
 
@@ -50,7 +56,7 @@ def test_every_binder_link_opens_an_existing_notebook():
         for path in re.findall(r"mybinder\.org/v2/gh/[^?\s]+\?urlpath=lab/tree/([^)\s\"]+)", text)
     ]
     assert len(paths) > len(links.targets()), "fewer Binder links than lessons and exercises"
-    missing = sorted({path for path in paths if not (COURSE / path).is_file()})
+    missing = sorted({path for path in paths if not (COURSE / _released(path)).is_file()})
     assert not missing, f"Binder links open notebooks that do not exist: {missing}"
     repository = links.repository().removeprefix("https://github.com/").rstrip("/")
     assert all(
