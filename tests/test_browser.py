@@ -150,7 +150,7 @@ def test_a_lesson_runs_all_cells_in_jupyterlab(lab, page, lesson, printed):
 def _click_the_explorer(page) -> None:
     """Lesson 01's concurrency explorer draws its chart in the widget, on every click."""
     explorer = page.locator(".widget-vbox", has=page.locator(".widget-slider")).first
-    charts = explorer.locator(".jupyter-widgets-output-area img")
+    charts = explorer.locator(".widget-output img")
     for click in (1, 2):
         explorer.locator("button", has_text="Run").click()
         page.wait_for_function(
