@@ -5,8 +5,9 @@
     lag.max            # worst lateness in seconds
     lag.plot()
 
-A healthy loop runs every tick within a millisecond or two. Code that blocks the loop (a busy
-loop, `time.sleep`, a synchronous HTTP call) delays every tick by as long as it blocks.
+A healthy loop runs every tick within a few milliseconds (tens, on a busy machine). Code that
+blocks the loop (a busy loop, `time.sleep`, a synchronous HTTP call) delays every tick by as long
+as it blocks.
 """
 
 from __future__ import annotations
