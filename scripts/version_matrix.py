@@ -28,6 +28,13 @@ WORKERS = ["-n", "2", "--dist", "loadgroup"]  # as `make test`: the machine has 
 LESSONS = ["notebooks", "--nbval-cell-timeout=60"]
 GRADING = ["tests/test_grading_integrity.py", "-k", "solution_scores_full_marks or untouched"]
 LEG_TIMEOUT = 20 * 60  # seconds; a hung leg fails instead of holding CI to its limit
+# Failures already reported and waiting on a fix elsewhere: (first version, test id) -> why. They
+# still run; the leg fails only on others, and says when a known one stops failing.
+KNOWN_FAILURES = {
+    ("3.12", "tests/test_grading_integrity.py::test_solution_scores_full_marks[12-performance]"): (
+        "exercise 12 part 4: yappi 1.7.6 misreads coroutines' CPU time on Python 3.12+"
+    ),
+}
 
 
 @dataclass
@@ -83,8 +90,19 @@ def environment(version: str, python: str) -> Path:
     return venv
 
 
-def pytest(venv: Path, arguments: list[str], log: Path) -> tuple[bool, str]:
-    """Run pytest in `venv`; (passed, pytest's own summary such as '508 passed in 190.1s')."""
+def known_failures(version: str) -> dict[str, str]:
+    """The known failures that apply to this version: test id -> why."""
+    as_tuple = lambda v: tuple(int(n) for n in v.split("."))  # noqa: E731
+    return {
+        test: why
+        for (since, test), why in KNOWN_FAILURES.items()
+        if as_tuple(version) >= as_tuple(since)
+    }
+
+
+def pytest(venv: Path, arguments: list[str], log: Path, known: dict[str, str]) -> tuple[bool, str]:
+    """Run pytest in `venv`; (passed, pytest's own summary such as '508 passed in 190.1s').
+    Passed means no failures other than the `known` ones."""
     env = dict(os.environ, PATH=f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}")
     env.pop("VIRTUAL_ENV", None)
     command = [str(venv / "bin" / "python"), "-m", "pytest", "-q", *WORKERS, *arguments]
@@ -96,10 +114,25 @@ def pytest(venv: Path, arguments: list[str], log: Path) -> tuple[bool, str]:
             )  # fmt: skip
         except subprocess.TimeoutExpired:
             return False, f"timed out after {LEG_TIMEOUT} s"
-    lines = log.read_text(errors="replace").splitlines()
+    lines = [
+        re.sub(r"\x1b\[[0-9;]*m", "", line) for line in log.read_text(errors="replace").splitlines()
+    ]
     summary = next((line for line in reversed(lines) if re.search(r" in [\d.]+s", line)), "")
-    summary = re.sub(r"\x1b\[[0-9;]*m|=", "", summary).strip() or f"exit status {done.returncode}"
-    return done.returncode == 0, summary
+    summary = summary.replace("=", "").strip() or f"exit status {done.returncode}"
+    failed = {  # "FAILED <test id>@<xdist group> - <message>" -> "<test id>"
+        line.split(" ", 1)[1].split(" - ", 1)[0].rsplit("@", 1)[0]
+        for line in lines
+        if line.startswith(("FAILED ", "ERROR "))
+    }
+    for test in sorted(failed & known.keys()):
+        print(f"  known failure: {test} ({known[test]})")
+        summary += f"; known: {known[test]}"
+    for test in sorted(known.keys() - failed):
+        if any(test.split("::")[0] in argument for argument in arguments):
+            print(f"  known failure did not fail: {test}: remove it from KNOWN_FAILURES if fixed")
+    if done.returncode == 0:
+        return True, summary
+    return bool(failed) and failed <= known.keys(), summary
 
 
 def run_leg(version: str) -> Leg:
@@ -123,9 +156,10 @@ def run_leg(version: str) -> Leg:
     for part, arguments in (("lessons", LESSONS), ("grading", GRADING)):
         log = logs / f"{version}-{part}.log"
         print(f"Python {version}: {part} (log: {log.relative_to(COURSE)})", flush=True)
-        passed, summary = pytest(venv, arguments, log)
-        if not passed:
-            print(log.read_text(errors="replace")[-6000:])
+        passed, summary = pytest(venv, arguments, log, known_failures(version))
+        if not passed:  # the end of pytest's report, without yappi's noise
+            text = log.read_text(errors="replace").splitlines()
+            print("\n".join(line for line in text if "[yappi-err]" not in line)[-6000:])
         setattr(leg, part, summary if passed else f"FAILED: {summary}")
         leg.ok = leg.ok and passed
     leg.seconds = time.perf_counter() - started
