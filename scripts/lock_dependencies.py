@@ -3,6 +3,9 @@
 Installs pyproject.toml's dependencies (test extras included) into a fresh virtual environment,
 writes every resulting version to constraints.txt, and writes environment.yml with the runtime
 dependencies pinned to those versions, so Binder runs what the test suite runs.
+
+The pins must install on every Python the course supports, the oldest included: Debian 12's
+python3 is 3.11.2, and some releases need a newer 3.11. CAPS keeps those packages below them.
 """
 
 from __future__ import annotations
@@ -20,6 +23,10 @@ CONSTRAINTS_HEADER = """\
 # Exact versions the test suite runs with: `make` installs with these as constraints.
 # Regenerate with `make lock` after changing dependencies in pyproject.toml.
 """
+# package -> the cap, and why: a release the oldest supported Python cannot install.
+CAPS = {
+    "soupsieve": "<3",  # 3.0.2 and later need Python 3.11.5+ (3.0 and 3.0.1 were yanked for it)
+}
 ENVIRONMENT_HEADER = """\
 # Binder / conda environment. The pip section pins pyproject.toml's dependencies to the versions
 # in constraints.txt, the ones the test suite runs with (a test checks both); postBuild installs
@@ -43,7 +50,11 @@ def freeze() -> str:
         python = Path(tmp) / "bin" / "python"
         subprocess.run([sys.executable, "-m", "venv", tmp], check=True)
         subprocess.run([python, "-m", "pip", "install", "-q", "--upgrade", "pip"], check=True)
-        subprocess.run([python, "-m", "pip", "install", "-q", "-e", f"{COURSE}[test]"], check=True)
+        caps = Path(tmp) / "caps.txt"
+        caps.write_text("".join(f"{name}{cap}\n" for name, cap in CAPS.items()))
+        subprocess.run(
+            [python, "-m", "pip", "install", "-q", "-c", caps, "-e", f"{COURSE}[test]"], check=True
+        )
         return subprocess.run(
             [python, "-m", "pip", "freeze", "--exclude-editable"],
             check=True, capture_output=True, text=True,

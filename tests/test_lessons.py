@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import base64
 import re
 from pathlib import Path
@@ -88,3 +89,40 @@ def test_outputs_are_stored_and_error_free(lesson):
         errors = [o for o in cell.outputs if o.output_type == "error"]
         if "raises-exception" not in cell.metadata.get("tags", []):
             assert not errors, f"{lesson.name}: unexpected error stored in\n{cell.source}"
+
+
+def _live_code(lesson: Path) -> list[tuple[str, ast.Module]]:
+    """(source, syntax tree) of each code cell that is plain Python (no magics or shell lines)."""
+    flags = ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+    cells = []
+    for cell in _cells(lesson, "code"):
+        if any(line.lstrip().startswith(("%", "!")) for line in cell.source.splitlines()):
+            continue
+        cells.append((cell.source, compile(cell.source, lesson.name, "exec", flags)))
+    return cells
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
+def test_process_pools_in_the_kernel_choose_their_start_method(lesson):
+    """The default on Linux up to 3.13, fork, copies the kernel's threads' locks (3.12+ warns)."""
+    for source, tree in _live_code(lesson):
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "ProcessPoolExecutor":
+                keywords = {keyword.arg for keyword in node.keywords}
+                assert "mp_context" in keywords, (
+                    f"{lesson.name}: a process pool in the kernel needs an explicit mp_context "
+                    f"(spawn or forkserver):\n{source}"
+                )
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
+def test_what_newer_versions_print_comes_from_a_version_guard(lesson):
+    """The sanitizer drops the '[Python 3.X has no ...; newer versions print:]' line: it must only
+    come from the older branch of a cell that checks sys.version_info."""
+    for cell in _cells(lesson, "code"):
+        text = "".join(output.get("text", "") for output in cell.outputs)
+        if re.search(r"\[Python 3\.\d+ has no [^\]\n]+; newer versions print:\]", text):
+            assert "sys.version_info" in cell.source, (
+                f"{lesson.name}: prints what newer versions print without a version guard:\n"
+                f"{cell.source}"
+            )
