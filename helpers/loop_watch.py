@@ -136,8 +136,10 @@ class LoopWatch:
         return self
 
     async def __aexit__(self, *exc_info) -> None:
-        self._task.cancel()
         self._thread = 0
+        self._task.cancel()
+        # Gone before the caller goes on: code that counts the loop's tasks must not see it.
+        await asyncio.wait({self._task})
 
     async def _heartbeat(self) -> None:
         while True:

@@ -318,3 +318,10 @@ async def test_a_test_that_blocks_on_purpose_can_say_so():
         return "held"
 
     assert await within(holds_the_loop(), DEADLINE * 4, may_block=True) == "held"
+
+
+@pytest.mark.asyncio
+async def test_within_leaves_no_task_of_its_own_behind():
+    before = asyncio.all_tasks()
+    await within(answer(1, 0.05), DEADLINE)
+    assert asyncio.all_tasks() == before
