@@ -305,7 +305,7 @@ VARIANTS = [
                 pass
             finally:
                 queue.task_done()
-            time.sleep(0.01)
+            time.sleep(0.05)  # pace the requests
 
     tasks = [asyncio.create_task(work()) for _ in range(workers)]
     for item_id in item_ids:

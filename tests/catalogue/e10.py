@@ -170,7 +170,7 @@ VARIANTS = [
         "calls fetch_blocking right in the coroutine: the loop waits for the request",
         {"part1_answer": THREAD_DIRECT},
         {"part1_tests": ZERO},
-        {"part1_tests": "MainThread"},
+        {"part1_tests": "blocked the event loop"},
     ),
     Variant(
         "blocking-thread-join",
@@ -205,7 +205,7 @@ VARIANTS = [
         "pool.map in the coroutine: the threads fetch, but the loop waits for them",
         {"part2_answer": BOUNDED_POOL_MAP},
         {"part2_tests": ZERO},
-        {"part2_tests": "late"},
+        {"part2_tests": "blocked the event loop"},
     ),
     Variant(
         "bounded-no-shutdown",
