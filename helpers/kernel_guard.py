@@ -51,7 +51,6 @@ GUARDED_MODULES = (
 # The shell's own attributes that decide how a cell runs and how its errors show.
 SHELL_ATTRIBUTES = (
     "input_transformer_manager",
-    "ast_transformers",
     "custom_exceptions",
     "CustomTB",
     "displayhook",
@@ -102,7 +101,8 @@ def remember_setup(token: str) -> str:
         modules=modules,
         instances=instances,
         namespaces=namespaces,
-        shell_attributes={a: shell.__dict__[a] for a in SHELL_ATTRIBUTES if a in shell.__dict__},
+        # Most are traitlets, kept outside the instance __dict__: read and write them as attributes.
+        shell_attributes={a: getattr(shell, a) for a in SHELL_ATTRIBUTES if hasattr(shell, a)},
         shell_lists={a: list(getattr(shell, a)) for a in SHELL_LISTS},
         names={
             name: value
@@ -133,7 +133,7 @@ def reset(token: str) -> str:
     for owner, saved in _state["namespaces"].values():
         restored += _restore_namespace(owner, saved)
     for attribute, value in _state["shell_attributes"].items():
-        if shell.__dict__.get(attribute) is not value:
+        if getattr(shell, attribute, _MISSING) is not value:
             setattr(shell, attribute, value)
             restored.append(f"the shell's {attribute}")
     for attribute, items in _state["shell_lists"].items():

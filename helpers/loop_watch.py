@@ -19,6 +19,7 @@ the deadline's alarm and the grader's cell timeout deal with those.
 from __future__ import annotations
 
 import asyncio
+import functools
 import linecache
 import os
 import site
@@ -75,15 +76,9 @@ _SITE = _roots(
 )
 
 
-def _kind(filename: str, cache: dict[str, str] = {}) -> str:  # noqa: B006 (a deliberate memo)
+@functools.cache
+def _kind(filename: str) -> str:
     """'user', 'machinery' or 'library' (synchronous code the user called) for a frame's file."""
-    found = cache.get(filename)
-    if found is None:
-        found = cache[filename] = _classify(filename)
-    return found
-
-
-def _classify(filename: str) -> str:
     if filename.startswith("<"):  # <string>, <frozen ...>: code without a file
         return "library" if filename.startswith("<frozen") else "user"
     path = os.path.realpath(filename)

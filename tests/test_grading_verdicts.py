@@ -84,6 +84,10 @@ BLANK_ALL_LATER_CELLS = """
 get_ipython().input_transformers_post.append(lambda lines: ["pass\\n"])
 raise NotImplementedError()
 """
+HIDE_ERRORS = """
+get_ipython().set_custom_exc((Exception,), lambda *args, **kwargs: None)
+raise NotImplementedError()
+"""
 WRITE_GRADEBOOK = """
 import glob
 import sqlite3
@@ -141,6 +145,7 @@ SUBMISSIONS = {
     ),
     "edited-roles": _edited_roles,
     "transformer-blanks-tests": lambda: _changed(_release(), "part1_answer", BLANK_ALL_LATER_CELLS),
+    "hides-errors": lambda: _changed(_release(), "part1_answer", HIDE_ERRORS),
     "fakes-stats": lambda: _changed(_solution(), "part3_answer", SERIAL_FETCH_ALL + FAKED_STATS),
     "loops-in-c": lambda: _changed(
         _solution(),
@@ -215,6 +220,12 @@ def test_an_input_transformer_cannot_blank_the_tests(reports):
     assert report.total == 0, _scores(report)
     flags = " ".join(report.flags)
     assert "input_transformers_post" in flags, report.flags
+
+
+def test_an_exception_handler_cannot_hide_failing_tests(reports):
+    report = reports["hides-errors"]
+    assert report.total == 0, _scores(report)
+    assert any("custom_exceptions" in flag for flag in report.flags), report.flags
 
 
 def test_faked_measurements_do_not_pass_serial_code(reports):
