@@ -202,6 +202,11 @@ def _failure_paragraph(log: str, student: str) -> str:
                 trace.append(following.removeprefix("[ERROR] "))
             break
     text = "\n".join(trace)
+    if "kernel_info" in text or "Kernel didn't respond" in text:  # it died while starting
+        return (
+            "the grading kernel would not start, so nothing in the notebook ran: this is not "
+            "about your code; grade again, and if it keeps happening, tell your instructor"
+        )
     if "DeadKernelError" in text or "Kernel died" in text:
         return (
             "the notebook stopped the Python kernel while it ran (sys.exit(), os._exit() or a crash "

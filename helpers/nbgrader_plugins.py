@@ -230,6 +230,9 @@ class GuardedExecute(Execute):
     probe_timeout = Integer(
         10, help="Seconds the kernel has to answer the grader's own checks."
     ).tag(config=True)
+    kernel_starts = Integer(
+        3, help="Tries at starting the kernel before the notebook is given up as ungradeable."
+    ).tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
         self._token = secrets.token_hex(16)
@@ -237,6 +240,23 @@ class GuardedExecute(Execute):
         self._replay: list[tuple[str, str]] = []  # (role, source) to run again in a fresh kernel
         self._installed = self._remembered = False
         return super().preprocess(nb, resources, km)
+
+    def start_new_kernel_client(self):
+        """nbclient's, trying again with a new kernel when one dies before it answers.
+
+        A kernel's ports are chosen before it starts, so another process (a second grading
+        worker, a learner's server) can take one first and the kernel exits: that says nothing
+        about the notebook, which deserves a kernel that starts.
+        """
+        for attempt in range(1, self.kernel_starts + 1):
+            try:
+                return super().start_new_kernel_client()
+            except (RuntimeError, TimeoutError) as error:
+                if attempt == self.kernel_starts:
+                    raise
+                self.log.warning("the grading kernel did not start (%s); starting another", error)
+                self.km = self.create_kernel_manager()
+                self.start_new_kernel()
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type != "code" or not cell.source.strip():

@@ -6,6 +6,8 @@ notebook) and must not disturb the gradebook or anybody else's grade.
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 
 import nbformat
@@ -110,3 +112,31 @@ def test_what_each_bad_submission_is_told(reports):
     relabelled = graded["no-metadata"]
     assert relabelled.total == 10, "an editor that dropped the labels should not cost a point"
     assert any("lost its nbgrader label" in note for note in relabelled.notes), relabelled.notes
+
+
+FAILS_ONCE = """\
+import os, sys
+from pathlib import Path
+
+marker = Path(sys.argv[1])
+if not marker.exists():  # the first start: die before answering, as a kernel whose port was taken
+    marker.touch()
+    sys.exit(1)
+os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", *sys.argv[2:]])
+"""
+
+
+def test_a_kernel_that_dies_while_starting_is_started_again(tmp_path, monkeypatch):
+    spec = tmp_path / "jupyter" / "kernels" / "fails-once"
+    spec.mkdir(parents=True)
+    (spec / "start.py").write_text(FAILS_ONCE)
+    argv = [sys.executable, str(spec / "start.py"), str(tmp_path / "started")]
+    kernel = {"argv": [*argv, "-f", "{connection_file}"], "display_name": "x", "language": "python"}
+    (spec / "kernel.json").write_text(json.dumps(kernel))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    path = tmp_path / "student" / f"{ASSIGNMENT}.ipynb"
+    variants.write(_solution(), path)
+    with TempCourse(COURSE, ASSIGNMENT, settings='c.Execute.kernel_name = "fails-once"') as temp:
+        report = temp.autograde({"student": path})["student"]
+    assert (tmp_path / "started").exists(), "the first kernel never ran, so nothing was tested"
+    assert not report.error and report.total == 10, (report.error, report.parts)

@@ -196,7 +196,9 @@ def test_the_variant_catalogue_gets_its_verdicts(graded):
             variant, {p.id: (p.points, p.max, p.message) for p in report.parts}
         )
         if found:
-            problems[f"{variant.kind} {variant.name} ({variant.because})"] = found
+            problems[f"{variant.kind} {variant.name} ({variant.because})"] = found + (
+                [report.error] if report.error else []
+            )
     assert not problems, "\n".join(f"{name}: {found}" for name, found in problems.items())
 
 
