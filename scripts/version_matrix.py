@@ -34,11 +34,7 @@ PARTS = {
 LEG_TIMEOUT = 20 * 60  # seconds; a hung leg fails instead of holding CI to its limit
 # Failures already reported and waiting on a fix elsewhere: (first version, part, test) -> why.
 # They still run; the leg fails only on others, and says when a known one stops failing.
-KNOWN_FAILURES = {
-    ("3.12", "grading", "12-performance/solution"): (
-        "exercise 12 part 4: yappi 1.7.6 misreads coroutines' CPU time on Python 3.12+"
-    ),
-}
+KNOWN_FAILURES: dict[tuple[str, str, str], str] = {}
 
 
 @dataclass
