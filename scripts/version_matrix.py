@@ -1,8 +1,10 @@
 """Run the lessons and the grading on every other Python the course supports (`.ci/run` does this
 after `make test`, which covers the default python3).
 
-    python scripts/version_matrix.py            3.12 and 3.13
+    python scripts/version_matrix.py            every supported version but the running one
     python scripts/version_matrix.py 3.13       only the versions named
+
+The supported versions are the ones pyproject.toml's classifiers name.
 
 For each version it finds an interpreter (pyenv's, else `python3.X` on PATH), makes a virtual
 environment in `.venv-matrix/3.X` with the pinned dependencies, then runs every lesson under nbval
@@ -20,11 +22,11 @@ import shutil
 import subprocess
 import sys
 import time
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 COURSE = Path(__file__).resolve().parents[1]
-VERSIONS = ("3.12", "3.13")
 # What each part runs with the version's python. -n 2 --dist loadgroup as `make test` (2 cores).
 PARTS = {
     "lessons": ["-m", "pytest", "-q", "-n", "2", "--dist", "loadgroup", "notebooks",
@@ -45,6 +47,16 @@ class Leg:
     grading: str = "skipped"
     seconds: float = 0.0
     ok: bool = True
+
+
+def supported_versions() -> list[str]:
+    """The versions pyproject.toml's classifiers name ("... :: Python :: 3.12"), oldest first."""
+    project = tomllib.loads((COURSE / "pyproject.toml").read_text())["project"]
+    named = (
+        re.fullmatch(r"Programming Language :: Python :: (3\.\d+)", c)
+        for c in project["classifiers"]
+    )
+    return sorted((m[1] for m in named if m), key=lambda version: int(version[2:]))
 
 
 def version_of(python: str) -> str | None:
@@ -165,7 +177,9 @@ def run_leg(version: str) -> Leg:
 
 
 def main(versions: list[str]) -> int:
-    legs = [run_leg(version) for version in versions or VERSIONS]
+    running = "{}.{}".format(*sys.version_info[:2])  # `make test` covered it
+    others = [version for version in supported_versions() if version != running]
+    legs = [run_leg(version) for version in versions or others]
     rows = [("interpreter", "lessons", "grading", "seconds")]
     for leg in legs:
         rows.append(

@@ -9,6 +9,8 @@ from pathlib import Path
 import yaml
 from packaging.requirements import Requirement
 
+from scripts import version_matrix
+
 COURSE = Path(__file__).resolve().parents[1]
 
 
@@ -68,9 +70,13 @@ def test_the_suite_runs_with_the_pinned_versions():
     assert not stale, f"installed versions differ from constraints.txt (pinned, installed): {stale}"
 
 
-def test_binder_python_is_the_minimum_supported():
+def test_binder_runs_the_newest_supported_python():
+    supported = version_matrix.supported_versions()
+    assert supported[0] == _project()["requires-python"].removeprefix(">="), (
+        "the oldest Python in pyproject.toml's classifiers should be requires-python's minimum"
+    )
     environment = (COURSE / "environment.yml").read_text()
-    assert f"python={_project()['requires-python'].removeprefix('>=')}" in environment
+    assert f"\n  - python={supported[-1]}\n" in environment, "Binder should run the newest one"
 
 
 def test_binder_installs_the_helpers_package():
