@@ -18,34 +18,22 @@ export PATH := $(BIN):$(PATH)
 
 .PHONY: lab instructor test bench exercises lessons links lint lock clean
 
+# lab, instructor and test are scripts/course.py's commands, which also run without make.
+COURSE_CLI := $(PYTHON) scripts/course.py
+
 $(STAMP): pyproject.toml constraints.txt
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
-		{ echo "This course needs Python 3.11 or newer; $(PYTHON) is $$($(PYTHON) --version 2>&1)."; \
-		  echo "Point PYTHON at one, e.g. make PYTHON=python3.12 $(MAKECMDGOALS)"; exit 1; }
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
+	@$(COURSE_CLI) setup
 	@touch $(STAMP)
 
-# Jupyter refuses to run as root unless told to (containers, CI machines).
-LAB_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
-
-# Learners get their own Jupyter settings (instructor tools off, no news pop-up, a terminal that
-# keeps this PATH) and their own copies of the exercises in workspace/: scripts/learner_setup.py.
-LEARNER_CONFIG := $(CURDIR)/.jupyter-learner
-
-lab: $(STAMP)
-	JUPYTER_CONFIG_DIR="$(LEARNER_CONFIG)" $(BIN)/python scripts/learner_setup.py
-	JUPYTER_CONFIG_DIR="$(LEARNER_CONFIG)" $(BIN)/jupyter lab $(LAB_FLAGS) \
-		--ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks/00-welcome.ipynb
+lab:
+	$(COURSE_CLI) lab
 
 # Instructors and maintainers: JupyterLab with nbgrader's Formgrader and Create Assignment.
-instructor: $(STAMP)
-	$(BIN)/jupyter lab $(LAB_FLAGS) --ServerApp.root_dir="$(CURDIR)" \
-		--LabApp.default_url=/lab/tree/docs/instructors.md
+instructor:
+	$(COURSE_CLI) instructor
 
-test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+test:
+	$(COURSE_CLI) test
 
 # The peer server of the benchmarks, httpbin as pytest-httpbin serves it, needs packages that clash
 # with the course's own, so it gets an environment of its own.

@@ -93,7 +93,8 @@ def lab(tmp_path_factory):
         "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"],
     }
     env.pop("JUPYTER_CONFIG_DIR", None)
-    yield from _serve(root, course, env)
+    start = [sys.executable, "-m", "jupyterlab", "--allow-root", f"--ServerApp.root_dir={course}"]
+    yield from _serve(root, course, env, start)
 
 
 def _open_notebook(page, url: str) -> None:
@@ -191,35 +192,33 @@ def test_an_answered_exercise_passes_validate_in_jupyterlab(lab, page):
 
 @pytest.fixture(scope="module")
 def learner_lab(tmp_path_factory):
-    """JupyterLab on a copy of the course set up by scripts/learner_setup.py, as `make lab` does."""
+    """JupyterLab on a copy of the course, started as `make lab` starts it: scripts/course.py lab
+    (with the suite's environment, which holds the same pins)."""
     root = tmp_path_factory.mktemp("learner-lab")
     course, home = root / "course", root / "home"
     for folder in ("helpers", "scripts", "solutions"):
         shutil.copytree(COURSE / folder, course / folder, ignore=shutil.ignore_patterns("__py*"))
     for folder in ("notebooks", "exercises"):  # without the scripts lessons write
         shutil.copytree(COURSE / folder, course / folder, ignore=shutil.ignore_patterns("*.py"))
-    shutil.copy(COURSE / "nbgrader_config.py", course)
-    env = {
-        **os.environ,
-        "HOME": str(home),
-        "JUPYTER_CONFIG_DIR": str(course / ".jupyter-learner"),  # as the Makefile sets it
-        "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"],
-    }
-    subprocess.run([sys.executable, "scripts/learner_setup.py"], cwd=course, env=env, check=True)
+    for name in ("nbgrader_config.py", "pyproject.toml", "constraints.txt"):
+        shutil.copy(COURSE / name, course)
     terminal = course / ".jupyter-learner/lab/user-settings/@jupyterlab/terminal-extension"
     terminal.mkdir(parents=True)  # text the test can read (the terminal draws pixels otherwise)
     (terminal / "plugin.jupyterlab-settings").write_text(json.dumps({"screenReaderMode": True}))
-    yield from _serve(root, course, env)
+    env = {**os.environ, "HOME": str(home)}
+    env.pop("JUPYTER_CONFIG_DIR", None)  # course.py sets it
+    start = [sys.executable, "scripts/course.py", "lab", "--venv", sys.prefix]
+    yield from _serve(root, course, env, start)
 
 
-def _serve(root: Path, course: Path, env: dict):
+def _serve(root: Path, course: Path, env: dict, start: list[str]):
+    """Run `start` (a JupyterLab command) with a port and token of our own; yield URL makers."""
     port, token = _free_port(), secrets.token_hex(16)
     log = (root / "jupyterlab.log").open("w")
     server = subprocess.Popen(
         [
-            sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
-            f"--port={port}", "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
-            f"--ServerApp.root_dir={course}",
+            *start, "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+            f"--IdentityProvider.token={token}",
         ],
         env=env, stdout=log, stderr=subprocess.STDOUT, cwd=course,
     )  # fmt: skip
