@@ -1,4 +1,7 @@
-"""`python -m benchmarks [server|lessons|grading|exercises ...]`: print the benchmark tables."""
+"""`python -m benchmarks [server|lessons|grading|exercises ...]`: print the benchmark tables.
+
+The lessons and exercises tables have a column per supported Python version; --only and --python
+narrow them for a quick run, e.g. `python -m benchmarks lessons --only 01 --python 3.13`."""
 
 from __future__ import annotations
 
@@ -8,19 +11,37 @@ import platform
 import time
 
 from benchmarks import grading, lessons, server_load
+from scripts.version_matrix import supported_versions
 
 SECTIONS = {
-    "server": lambda: server_load.run([100, 1_000, 5_000]),
-    "lessons": lessons.run,
-    "grading": grading.run,
-    "exercises": grading.every_exercise,
+    "server": lambda _: server_load.run([100, 1_000, 5_000]),
+    "lessons": lambda options: lessons.run(options.only, options.python),
+    "grading": lambda _: grading.run(),
+    "exercises": lambda options: grading.every_exercise(options.only, options.python),
 }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("sections", nargs="*", help=f"any of {', '.join(SECTIONS)} (default: all)")
-    chosen = parser.parse_args().sections or list(SECTIONS)
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="PREFIX",
+        help="lessons and exercises: only those whose name starts with PREFIX (repeatable)",
+    )
+    parser.add_argument(
+        "--python",
+        action="append",
+        choices=supported_versions(),
+        help="lessons and exercises: only this version's columns (repeatable; default: all)",
+    )
+    options = parser.parse_intermixed_args()
+    chosen = options.sections or list(SECTIONS)
     unknown = set(chosen) - set(SECTIONS)
     if unknown:
         parser.error(
@@ -31,7 +52,7 @@ def main() -> None:
     )
     for name in chosen:
         started = time.perf_counter()
-        print(SECTIONS[name](), flush=True)
+        print(SECTIONS[name](options), flush=True)
         print(f"({name}: {time.perf_counter() - started:.0f} s)\n", flush=True)
 
 

@@ -3,7 +3,6 @@ split over parallel workers that share one gradebook (checked against the serial
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -14,7 +13,8 @@ from pathlib import Path
 
 import nbformat
 
-from benchmarks.report import table
+from benchmarks.pythons import missing, pythons, subprocess_env
+from benchmarks.report import table, within
 
 COURSE = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "01-why-async"
@@ -22,13 +22,9 @@ CLASS_SIZE = 30
 SELF_GRADE_TARGET = 10.0  # seconds
 
 
-def _environment() -> dict:
-    return {**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]}
-
-
-def _timed(command: list[str], cwd: Path) -> float:
+def _timed(command: list[str], cwd: Path, python: str = sys.executable) -> float:
     started = time.perf_counter()
-    subprocess.run(command, cwd=cwd, env=_environment(), check=True, capture_output=True)
+    subprocess.run(command, cwd=cwd, env=subprocess_env(python), check=True, capture_output=True)
     return time.perf_counter() - started
 
 
@@ -36,15 +32,13 @@ def _nbgrader(*args: str) -> list[str]:
     return [sys.executable, "-m", "nbgrader", *args]
 
 
-def _self_grade_seconds(assignment: str, folder: str, scratch: Path) -> float:
+def _self_grade_seconds(
+    assignment: str, folder: str, scratch: Path, python: str = sys.executable
+) -> float:
     """Time `python -m helpers.grade` on a copy of solutions/ or exercises/ `assignment`."""
     copy = scratch / folder / assignment
     shutil.copytree(COURSE / folder / assignment, copy)
-    return _timed([sys.executable, "-m", "helpers.grade", str(copy)], COURSE)
-
-
-def _within(seconds: float) -> str:
-    return "yes" if seconds <= SELF_GRADE_TARGET else "NO"
+    return _timed([python, "-m", "helpers.grade", str(copy)], COURSE, python)
 
 
 def self_grade() -> list[list[object]]:
@@ -55,23 +49,38 @@ def self_grade() -> list[list[object]]:
             ("self-grade, full solution", "solutions"),
         ):
             seconds = _self_grade_seconds(ASSIGNMENT, folder, Path(tmp))
-            rows.append([label, 1, seconds, _within(seconds), ""])
+            rows.append([label, 1, seconds, within([seconds], SELF_GRADE_TARGET), ""])
     return rows
 
 
-def every_exercise() -> str:
-    """Self-grade time of every exercise, untouched and fully solved."""
+def every_exercise(only: list[str] | None = None, versions: list[str] | None = None) -> str:
+    """Self-grade time of every exercise (or those whose name starts with one of `only`),
+    untouched and fully solved, with each supported Python."""
+    assignments = sorted(path.name for path in (COURSE / "solutions").iterdir())
+    assignments = [name for name in assignments if not only or name.startswith(tuple(only))]
+    found = list(pythons(versions))
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        for assignment in sorted(path.name for path in (COURSE / "solutions").iterdir()):
-            untouched = _self_grade_seconds(assignment, "exercises", Path(tmp))
-            solved = _self_grade_seconds(assignment, "solutions", Path(tmp))
-            rows.append([assignment, untouched, solved, _within(max(untouched, solved))])
+        for assignment in assignments:
+            figures: list[object] = []
+            for version, python in found:
+                if python is None:
+                    figures += ["n/a", "n/a"]
+                    continue
+                scratch = Path(tmp) / version
+                figures += [
+                    _self_grade_seconds(assignment, folder, scratch, python)
+                    for folder in ("exercises", "solutions")
+                ]
+            measured = [figure for figure in figures if isinstance(figure, float)]
+            rows.append([assignment, *figures, within(measured, SELF_GRADE_TARGET)])
+    columns = [f"{version} {state}" for version, _ in found for state in ("untouched", "solved")]
     return table(
-        f"Self-grade of every exercise, python -m helpers.grade (target: {SELF_GRADE_TARGET:g} s)",
-        ["exercise", "untouched (s)", "full solution (s)", "within target"],
+        "Self-grade of every exercise, python -m helpers.grade, seconds per Python version "
+        f"(target: {SELF_GRADE_TARGET:g} s)",
+        ["exercise", *columns, "within target"],
         rows,
-    )
+    ) + missing(found)
 
 
 def _class_course(root: Path) -> None:
@@ -82,7 +91,7 @@ def _class_course(root: Path) -> None:
     subprocess.run(
         _nbgrader("generate_assignment", ASSIGNMENT),
         cwd=root,
-        env=_environment(),
+        env=subprocess_env(sys.executable),
         check=True,
         capture_output=True,
     )

@@ -18,6 +18,13 @@ def table(title: str, headers: list[str], rows: list[list[object]]) -> str:
     return "\n".join([title, "", line(cells[0]), rule, *(line(r) for r in cells[1:]), ""])
 
 
+def within(seconds: list[float], target: float) -> str:
+    """'yes' if every figure measured is within `target` seconds, 'NO' if one is not."""
+    if not seconds:
+        return "n/a"
+    return "yes" if max(seconds) <= target else "NO"
+
+
 def _format(value: object) -> str:
     if isinstance(value, float):
         return f"{value:,.2f}"
