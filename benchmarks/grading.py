@@ -13,8 +13,9 @@ from pathlib import Path
 
 import nbformat
 
-from benchmarks.pythons import missing, pythons, subprocess_env
+from benchmarks.pythons import missing, pythons
 from benchmarks.report import table, within
+from scripts.course import environment
 
 COURSE = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "01-why-async"
@@ -24,7 +25,7 @@ SELF_GRADE_TARGET = 10.0  # seconds
 
 def _timed(command: list[str], cwd: Path, python: str = sys.executable) -> float:
     started = time.perf_counter()
-    subprocess.run(command, cwd=cwd, env=subprocess_env(python), check=True, capture_output=True)
+    subprocess.run(command, cwd=cwd, env=environment(Path(python)), check=True, capture_output=True)
     return time.perf_counter() - started
 
 
@@ -91,7 +92,7 @@ def _class_course(root: Path) -> None:
     subprocess.run(
         _nbgrader("generate_assignment", ASSIGNMENT),
         cwd=root,
-        env=subprocess_env(sys.executable),
+        env=environment(Path(sys.executable)),
         check=True,
         capture_output=True,
     )

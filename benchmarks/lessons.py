@@ -11,8 +11,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks.pythons import missing, pythons, subprocess_env
+from benchmarks.pythons import missing, pythons
 from benchmarks.report import table, within
+from scripts.course import environment
 from scripts.refresh_lessons import run_lesson
 
 COURSE = Path(__file__).resolve().parents[1]
@@ -37,7 +38,7 @@ def seconds_with(python: str, lessons: list[str]) -> dict[str, float]:
     """seconds(lessons) measured by `python` in a process of its own."""
     done = subprocess.run(
         [python, "-m", "benchmarks.lessons", *lessons],
-        cwd=COURSE, env=subprocess_env(python), check=True, stdout=subprocess.PIPE, text=True,
+        cwd=COURSE, env=environment(Path(python)), check=True, stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
     # the last line: a lesson's subprocesses may write to the same stdout before it
     return json.loads(done.stdout.splitlines()[-1])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator
 
@@ -26,12 +25,6 @@ def pythons(chosen: list[str] | None = None) -> Iterator[tuple[str, str | None]]
         interpreter = find_interpreter(version)
         venv = interpreter and environment(version, interpreter)
         yield version, venv and str(venv / "bin" / "python")
-
-
-def subprocess_env(python: str) -> dict[str, str]:
-    """os.environ with `python`'s bin directory first on PATH: `!python` in a notebook, nbgrader's
-    `alembic` and the kernels it starts are then that environment's."""
-    return {**os.environ, "PATH": os.path.dirname(python) + os.pathsep + os.environ["PATH"]}
 
 
 def missing(found: list[tuple[str, str | None]]) -> str:

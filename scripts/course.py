@@ -22,24 +22,24 @@ from pathlib import Path
 
 COURSE = Path(__file__).resolve().parents[1]
 PINS = ("pyproject.toml", "constraints.txt")
-LEARNER_CONFIG = (
-    COURSE / ".jupyter-learner"
-)  # learners' Jupyter settings (scripts/learner_setup.py)
+# Learners' Jupyter settings, written by scripts/learner_setup.py.
+LEARNER_CONFIG = COURSE / ".jupyter-learner"
 
 
 def venv_python(venv: Path) -> Path:
     return venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
-def setup(venv: Path) -> Path:
-    """Make `venv` hold the course and its pinned packages, unless it already does: its Python."""
+def setup(venv: Path, base: str = sys.executable) -> Path:
+    """Make `venv` (made by the `base` Python) hold the course and its pinned packages, unless it
+    already does; its Python."""
     stamp = venv / ".installed"
     wanted = hashlib.sha256(b"".join((COURSE / name).read_bytes() for name in PINS)).hexdigest()
     python = venv_python(venv)
     if python.exists() and stamp.exists() and stamp.read_text().strip() == wanted:
         return python
-    print(f"setting up {venv} with Python {sys.version.split()[0]} (a minute or two)", flush=True)
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    print(f"setting up {venv} with {base} (a minute or two)", flush=True)
+    subprocess.run([base, "-m", "venv", str(venv)], check=True)
     pip = [str(python), "-m", "pip", "install", "--quiet"]
     subprocess.run([*pip, "--upgrade", "pip"], check=True)
     subprocess.run([*pip, "-c", "constraints.txt", "-e", ".[test]"], cwd=COURSE, check=True)

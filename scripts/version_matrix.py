@@ -15,7 +15,6 @@ end; exits 1 if a leg failed.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -27,6 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 COURSE = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(COURSE))
+
+from scripts.course import setup  # noqa: E402
+
 # What each part runs with the version's python. -n 2 --dist loadgroup as `make test` (2 cores).
 PARTS = {
     "lessons": ["-m", "pytest", "-q", "-n", "2", "--dist", "loadgroup", "notebooks",
@@ -87,18 +90,9 @@ def find_interpreter(version: str) -> str | None:
 
 
 def environment(version: str, python: str) -> Path:
-    """A virtual environment with the course installed; reused while the pins are unchanged."""
+    """`.venv-matrix/<version>`, made by `python`, with the course and its pinned packages."""
     venv = COURSE / ".venv-matrix" / version
-    pins = b"".join((COURSE / name).read_bytes() for name in ("pyproject.toml", "constraints.txt"))
-    stamp = venv / ".installed"
-    wanted = f"{python}\n{hashlib.sha256(pins).hexdigest()}\n"
-    if stamp.exists() and stamp.read_text() == wanted:
-        return venv
-    shutil.rmtree(venv, ignore_errors=True)
-    subprocess.run([python, "-m", "venv", str(venv)], check=True)
-    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet"]
-    subprocess.run([*pip, "-c", "constraints.txt", "-e", ".[test]"], cwd=COURSE, check=True)
-    stamp.write_text(wanted)
+    setup(venv, python)
     return venv
 
 
