@@ -10,11 +10,12 @@ import os
 import platform
 import time
 
-from benchmarks import grading, lessons, server_load
+from benchmarks import grading, lessons, server_load, service_load
 from scripts.version_matrix import supported_versions
 
 SECTIONS = {
     "server": lambda _: server_load.run([100, 1_000, 5_000]),
+    "service": lambda _: service_load.run(),
     "lessons": lambda options: lessons.run(options.only, options.python),
     "grading": lambda _: grading.run(),
     "exercises": lambda options: grading.every_exercise(options.only, options.python),
