@@ -119,7 +119,8 @@ class LoopWatch:
         # The stall being looked at: the heartbeat it follows, the code seen holding the loop,
         # and until when its blocking has been counted (None: not yet confirmed).
         self._stall_beat = 0.0
-        self._suspect: tuple[int, object] | None = None
+        # Held, not just its id: a finished frame's memory (so its id) can go to the next one.
+        self._suspect: FrameType | None = None
         self._counted_until: float | None = None
         self._longest = 0.0
 
@@ -132,6 +133,7 @@ class LoopWatch:
 
     async def __aexit__(self, *exc_info) -> None:
         self._thread = 0
+        self._suspect = None
         self._task.cancel()
         # Gone before the caller goes on: code that counts the loop's tasks must not see it.
         await asyncio.wait({self._task})
@@ -161,9 +163,8 @@ class LoopWatch:
         if not self._thread or now - beat < BEAT + STUCK:
             return
         frame = culprit(frames.get(self._thread))
-        suspect = (id(frame), frame.f_code) if frame is not None else None
-        if beat != self._stall_beat or suspect is None or suspect != self._suspect:
-            self._stall_beat, self._suspect, self._counted_until = beat, suspect, None
+        if beat != self._stall_beat or frame is None or frame is not self._suspect:
+            self._stall_beat, self._suspect, self._counted_until = beat, frame, None
             return
         start = beat + BEAT if self._counted_until is None else self._counted_until
         self.blocked += now - start
