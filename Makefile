@@ -6,7 +6,7 @@
 #   make exercises   regenerate exercises/ from solutions/ (nbgrader generate_assignment)
 #   make lessons     re-run every lesson and store its outputs
 #   make links       rewrite the Binder links from the repository address in pyproject.toml
-#   make lint        ruff over code and notebooks
+#   make lint        ruff over code and notebooks, mypy --strict over helpers
 #   make lock        pin dependencies again (constraints.txt, environment.yml)
 
 PYTHON ?= python3
@@ -61,6 +61,7 @@ links: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 lock: $(STAMP)
 	$(BIN)/python scripts/lock_dependencies.py

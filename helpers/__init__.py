@@ -11,16 +11,30 @@
 - `python -m helpers.grade`: grade your exercise (helpers.grade); from its last cell,
   `await grade_exercise("NN-topic")` (helpers.grade_from_notebook)
 
-Names load on first use, so `python -m helpers.server` starts quickly and cleanly.
+Names load on first use, so `python -m helpers.server` starts quickly and cleanly; type
+checkers and IDEs read the imports under TYPE_CHECKING instead.
 """
 
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from helpers.deadline import DeadlineExceeded, EventLoopBlocked, within
+    from helpers.explorer import concurrency_explorer
+    from helpers.grade_from_notebook import grade_exercise
+    from helpers.loop_lag import LoopLag, loop_lag
+    from helpers.request_stats import LoggedRequest, ServerStats
+    from helpers.server import MockServer, mock_server
+    from helpers.stopwatch import Stopwatch, stopwatch
+    from helpers.timeline import Span, Timeline
 
 _EXPORTS = {
     "MockServer": "helpers.server",
     "mock_server": "helpers.server",
+    "ServerStats": "helpers.request_stats",
+    "LoggedRequest": "helpers.request_stats",
     "Stopwatch": "helpers.stopwatch",
     "stopwatch": "helpers.stopwatch",
     "Span": "helpers.timeline",
@@ -34,15 +48,35 @@ _EXPORTS = {
     "grade_exercise": "helpers.grade_from_notebook",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "DeadlineExceeded",
+    "EventLoopBlocked",
+    "LoggedRequest",
+    "LoopLag",
+    "MockServer",
+    "ServerStats",
+    "Span",
+    "Stopwatch",
+    "Timeline",
+    "concurrency_explorer",
+    "grade_exercise",
+    "loop_lag",
+    "mock_server",
+    "stopwatch",
+    "within",
+]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     if name not in _EXPORTS:
         raise AttributeError(f"module 'helpers' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_EXPORTS[name]), name)
-    globals()[name] = value
-    return value
+    module = importlib.import_module(_EXPORTS[name])
+    # Importing helpers.stopwatch binds the package's name `stopwatch` to that module: bind every
+    # name the module exports now, so the function wins (`from helpers import Stopwatch, stopwatch`).
+    for exported, where in _EXPORTS.items():
+        if where == module.__name__:
+            globals()[exported] = getattr(module, exported)
+    return globals()[name]
 
 
 def __dir__() -> list[str]:

@@ -65,8 +65,9 @@ def suspicious_lines(source: str) -> list[str]:
     found: dict[int, str] = {}
     for node in ast.walk(tree):
         reason = _reason(node)
-        if reason and node.lineno not in found:
-            found[node.lineno] = reason
+        line = getattr(node, "lineno", 0)  # every node _reason names is a statement or expression
+        if reason and line not in found:
+            found[line] = reason
     return [f"line {line}: {reason}" for line, reason in sorted(found.items())]
 
 

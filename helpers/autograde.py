@@ -17,14 +17,16 @@ import shutil
 import sys
 import tempfile
 import warnings
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 # Where rfc3987-syntax is installed (Jupyter pulls it in), jsonschema compiles an IRI grammar on
 # import: about a second of every self-grade. Notebook schemas use no IRI formats, so the grader
 # goes without it; a process that already imported it keeps it.
-sys.modules.setdefault("rfc3987_syntax", None)
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]  # None: "not there"
 
 import nbformat  # noqa: E402  (after the line above, which makes its import fast)
 
@@ -67,7 +69,7 @@ class Report:
     def max(self) -> float:
         return sum(part.max for part in self.parts)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "assignment": self.assignment,
             "total": self.total,
@@ -91,7 +93,7 @@ def notebook_ids(course: Path, assignment: str) -> list[str]:
 
 
 @contextmanager
-def _quiet_nbgrader_logs():
+def _quiet_nbgrader_logs() -> Iterator[None]:
     """nbgrader logs every step (and a harmless checksum warning per hidden-test cell)."""
     logger = logging.getLogger("traitlets")
     level, propagate, handlers = logger.level, logger.propagate, logger.handlers[:]
@@ -105,7 +107,9 @@ def _quiet_nbgrader_logs():
         logger.handlers[:] = handlers
 
 
-def _run(app_class, root: Path, assignment: str, student: str = ".", **traits) -> dict:
+def _run(
+    app_class: type, root: Path, assignment: str, student: str = ".", **traits: object
+) -> dict[str, Any]:
     """Run one nbgrader converter in this process; returns nbgrader's {success, log, error}."""
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.utils import capture_log
@@ -121,7 +125,8 @@ def _run(app_class, root: Path, assignment: str, student: str = ".", **traits) -
         setattr(app, name, value)
     with _quiet_nbgrader_logs(), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # SQLAlchemy's autoflush warnings from nbgrader's own code
-        return capture_log(app)
+        outcome: dict[str, Any] = capture_log(app)
+        return outcome
 
 
 def _copy_submission(source: Path, destination: Path, notebooks: list[str]) -> None:
@@ -161,7 +166,7 @@ def _first_error(cell: nbformat.NotebookNode) -> str:
     if errors[0].get("ename") == "NotImplementedError":
         return NOT_ANSWERED
     if errors[0].get("ename") in GRADER_ERRORS:  # the grader's own words, without the name
-        return errors[0].get("evalue", "")
+        return str(errors[0].get("evalue", ""))
     if errors[0].get("ename") == "MemoryError":
         return (
             "MemoryError: the code asked for more memory than the grader allows one notebook; "
@@ -232,18 +237,20 @@ class TempCourse:
         self.notebooks = notebook_ids(self.course, assignment)
         if not self.notebooks:
             raise ValueError(f"no notebooks in {self.course / 'solutions' / assignment}")
-        self._tmp: tempfile.TemporaryDirectory | None = None
-        self._db: tempfile.TemporaryDirectory | None = None
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        self._db: tempfile.TemporaryDirectory[str] | None = None
         self._releases: dict[str, nbformat.NotebookNode] = {}
         self._path = ""
 
     @property
     def root(self) -> Path:
+        assert self._tmp is not None, "a TempCourse has folders only inside its `with` block"
         return Path(self._tmp.name)
 
     @property
     def gradebook_url(self) -> str:
         """The gradebook lives outside the course folder, away from the kernels' working folders."""
+        assert self._db is not None, "a TempCourse has folders only inside its `with` block"
         return f"sqlite:///{Path(self._db.name) / 'gradebook.db'}"
 
     @property
@@ -281,9 +288,10 @@ class TempCourse:
             raise
         return self
 
-    def __exit__(self, *exc_info) -> None:
-        self._tmp.cleanup()
-        self._db.cleanup()
+    def __exit__(self, *exc_info: object) -> None:
+        for folder in (self._tmp, self._db):
+            if folder is not None:
+                folder.cleanup()
         os.environ["PATH"] = self._path
 
     def autograde(self, submissions: dict[str, Path]) -> dict[str, Report]:

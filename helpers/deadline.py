@@ -23,8 +23,9 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from types import FrameType
 from typing import Any
 
 from helpers.loop_watch import LoopWatch
@@ -100,7 +101,7 @@ def _start_watchdog() -> None:
 
 
 @asynccontextmanager
-async def _watching():
+async def _watching() -> AsyncIterator[LoopWatch]:
     """A LoopWatch that the watchdog samples while the block runs."""
     watch = LoopWatch()
     async with watch:
@@ -115,7 +116,7 @@ async def _watching():
                 _watches.discard(watch)
 
 
-def _on_alarm(signum, frame) -> None:
+def _on_alarm(signum: int, frame: FrameType | None) -> None:
     """Raise LoopBlocked in the running task if a deadline is overdue (main thread only)."""
     __tracebackhide__ = True
     try:
@@ -155,7 +156,7 @@ class _Alarm:
         _wake.set()
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         if not self.enabled:
             return
         _armed.pop(id(self), None)  # first: a signal that arrives from now on finds nothing due
@@ -171,7 +172,7 @@ def _describe(work: Any) -> str:
 
 
 async def within(
-    work: Awaitable | Callable[[], Any], seconds: float, *, may_block: bool = False
+    work: Awaitable[Any] | Callable[[], Any], seconds: float, *, may_block: bool = False
 ) -> Any:
     """Await `work` and return its result; or call `work` and return what the call returned.
 
@@ -236,7 +237,7 @@ def _explain_platform_once() -> None:
         )
 
 
-async def _bounded(task: asyncio.Future, seconds: float, name: str, alarm: _Alarm) -> Any:
+async def _bounded(task: asyncio.Future[Any], seconds: float, name: str, alarm: _Alarm) -> Any:
     """The task's result if it finishes in time; otherwise cancel it and say how it ended."""
     __tracebackhide__ = True
     try:
@@ -254,8 +255,8 @@ async def _bounded(task: asyncio.Future, seconds: float, name: str, alarm: _Alar
             f"{name} did not finish within {seconds:g} s and ignored its cancellation: an "
             "`except` caught asyncio.CancelledError without raising it again"
         )
-    if not task.cancelled() and isinstance(task.exception(), LoopBlocked):
-        raise task.exception()
+    if not task.cancelled() and isinstance(blocked := task.exception(), LoopBlocked):
+        raise blocked
     if alarm.fired:  # the alarm stopped some other task: one the work had started
         raise DeadlineExceeded(
             f"{name} did not finish within {seconds:g} s: a task it started blocked the event loop "
@@ -267,7 +268,7 @@ async def _bounded(task: asyncio.Future, seconds: float, name: str, alarm: _Alar
     )
 
 
-def _keep_cancelling(task: asyncio.Future, attempts: int = 100) -> None:
+def _keep_cancelling(task: asyncio.Future[Any], attempts: int = 100) -> None:
     """Cancel again every 0.1 s while the task runs on, so it cannot outlive the grading for long."""
     task.add_done_callback(lambda done: done.cancelled() or done.exception())  # nothing to log
     if not task.done() and attempts:

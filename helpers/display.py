@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from IPython.display import Image
+    from matplotlib.figure import Figure
 
 
-def png(fig):
+def png(fig: Figure) -> Image:
     """`fig` as an IPython Image holding a PNG (no pyplot state, so nothing is shown twice)."""
     from IPython.display import Image
 
@@ -14,7 +19,7 @@ def png(fig):
     return Image(data=buffer.getvalue(), format="png")
 
 
-def show(fig) -> None:
+def show(fig: Figure) -> None:
     """Display `fig` as one image output."""
     from IPython.display import display
 

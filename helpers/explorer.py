@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from helpers.display import png
 from helpers.timeline import Timeline
+
+if TYPE_CHECKING:
+    import ipywidgets as widgets
 
 
 def concurrency_explorer(
@@ -15,7 +19,7 @@ def concurrency_explorer(
     value: int = 5,
     maximum: int = 50,
     label: str = "requests",
-):
+) -> widgets.VBox:
     """A slider and a Run button: each click awaits `demo(n)` and redraws the Timeline it returns.
 
     `demo` is an async function taking the number of concurrent requests. The returned widget is
@@ -26,7 +30,7 @@ def concurrency_explorer(
     slider = widgets.IntSlider(value=value, min=1, max=maximum, description=label)
     button = widgets.Button(description="Run", icon="play", button_style="primary")
     output = widgets.Output()
-    running: set[asyncio.Task] = set()  # keep a reference, or the task may vanish mid-run
+    running: set[asyncio.Task[None]] = set()  # keep a reference, or the task may vanish mid-run
 
     # The run outlives the click's message, so `with output:` would capture nothing in
     # JupyterLab: the chart and any error are written into the widget's outputs directly.
@@ -42,7 +46,7 @@ def concurrency_explorer(
         finally:
             button.disabled = False
 
-    def on_click(_button) -> None:
+    def on_click(_button: widgets.Button) -> None:
         task = asyncio.get_running_loop().create_task(run(slider.value))
         running.add(task)
         task.add_done_callback(running.discard)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
@@ -51,7 +52,8 @@ class FlaggedCsvExport(ExportPlugin):
                         continue
                     writer.writerow(self._row(gradebook, assignment, student))
 
-    def _row(self, gradebook, assignment, student) -> dict:
+    def _row(self, gradebook: Gradebook, assignment: Any, student: Any) -> dict[str, Any]:
+        """One CSV row; the arguments are nbgrader's (untyped) gradebook and its records."""
         row = {
             "assignment": assignment.name,
             "duedate": assignment.duedate or "",

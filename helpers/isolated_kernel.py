@@ -23,6 +23,7 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 KERNEL_NAME = "async-course-isolated"
 MOUNT_POINT = Path("/run/isolated-kernel")  # where each kernel sees its own working copy
@@ -88,7 +89,7 @@ def course_secrets(course: Path) -> list[str]:
     return secrets
 
 
-def kernelspec(hidden: list[str]) -> dict:
+def kernelspec(hidden: list[str]) -> dict[str, Any]:
     """The kernel.json of an isolated kernel hiding `hidden`."""
     argv = [sys.executable, "-m", "helpers.isolated_kernel"]
     for path in hidden:

@@ -23,8 +23,12 @@ import contextlib
 import importlib
 import sys
 import threading
+from collections.abc import Mapping
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from IPython.core.interactiveshell import InteractiveShell
 
 GUARDED_MODULES = (
     "helpers",
@@ -125,7 +129,7 @@ def reset(token: str) -> str:
         restored.append("a trace or profile function")
     sys.settrace(None)
     sys.setprofile(None)
-    threading.settrace(None)  # type: ignore[arg-type]
+    threading.settrace(None)  # type: ignore[arg-type,unused-ignore]  # typeshed: needs a function
     for name, module in _state["modules"].items():
         if sys.modules.get(name) is not module:
             sys.modules[name] = module
@@ -156,7 +160,7 @@ def reset(token: str) -> str:
     return token + "|" + "; ".join(restored)
 
 
-def _behaviour(namespace) -> dict[str, Any]:
+def _behaviour(namespace: Mapping[str, Any]) -> dict[str, Any]:
     """The entries of a namespace that say what code does: functions, classes, descriptors.
 
     Plain data (a module's private state, a counter) changes as the course's code runs, and is
@@ -208,7 +212,8 @@ def _cap_memory(mebibytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def _shell():
+def _shell() -> InteractiveShell:
     from IPython import get_ipython
 
-    return get_ipython()
+    shell: InteractiveShell = get_ipython()
+    return shell

@@ -13,8 +13,12 @@ as it blocks.
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 from helpers.display import show
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 class LoopLag:
@@ -25,7 +29,7 @@ class LoopLag:
             raise ValueError(f"interval must be positive, got {interval}")
         self.interval = interval
         self.samples: list[tuple[float, float]] = []  # (seconds since start, lateness)
-        self._task: asyncio.Task | None = None
+        self._task: asyncio.Task[None] | None = None
         self._stopping = False
 
     async def __aenter__(self) -> LoopLag:
@@ -35,9 +39,10 @@ class LoopLag:
         await asyncio.sleep(0)  # let the meter take its first reading before the block runs
         return self
 
-    async def __aexit__(self, *exc_info) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         self._stopping = True
-        await self._task
+        if self._task is not None:
+            await self._task
 
     async def _sample(self) -> None:
         loop = asyncio.get_running_loop()
@@ -64,7 +69,7 @@ class LoopLag:
             f"over {len(self.samples)} ticks of {self.interval * 1000:.0f} ms>"
         )
 
-    def figure(self):
+    def figure(self) -> Figure:
         """Draw lateness over time on a new matplotlib Figure and return it."""
         from matplotlib.figure import Figure
 

@@ -26,6 +26,7 @@ import site
 import sysconfig
 import threading
 import time
+from collections.abc import Iterable
 from types import FrameType
 
 BEAT = 0.01  # seconds between heartbeats
@@ -62,7 +63,7 @@ _MACHINERY_PACKAGES = frozenset(
 _HELPERS = os.path.dirname(os.path.abspath(__file__))
 
 
-def _roots(paths) -> tuple[str, ...]:
+def _roots(paths: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted({os.path.realpath(p) + os.sep for p in paths if p}, key=len, reverse=True))
 
 
@@ -115,7 +116,7 @@ class LoopWatch:
         self.where = ""  # the learner's line that held the loop longest, as "`code` in function"
         self._beat = 0.0  # when the heartbeat last ran
         self._thread = 0
-        self._task: asyncio.Task | None = None
+        self._task: asyncio.Task[None] | None = None
         # The stall being looked at: the heartbeat it follows, the code seen holding the loop,
         # and until when its blocking has been counted (None: not yet confirmed).
         self._stall_beat = 0.0
@@ -131,12 +132,13 @@ class LoopWatch:
         self._task = asyncio.get_running_loop().create_task(self._heartbeat())
         return self
 
-    async def __aexit__(self, *exc_info) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         self._thread = 0
         self._suspect = None
-        self._task.cancel()
-        # Gone before the caller goes on: code that counts the loop's tasks must not see it.
-        await asyncio.wait({self._task})
+        if self._task is not None:
+            self._task.cancel()
+            # Gone before the caller goes on: code that counts the loop's tasks must not see it.
+            await asyncio.wait({self._task})
 
     async def _heartbeat(self) -> None:
         while True:

@@ -16,11 +16,13 @@ import random
 import re
 import time
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
+from typing import Any
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from helpers.request_stats import RequestStats
 
@@ -107,7 +109,7 @@ async def _optional_delay(query: dict[str, str]) -> None:
         await asyncio.sleep(seconds)
 
 
-def item(item_id: int) -> dict:
+def item(item_id: int) -> dict[str, Any]:
     """The item the API serves under `/items/{item_id}`: the same on every run."""
     categories = ("books", "games", "music", "tools", "garden")
     return {
@@ -148,7 +150,7 @@ STATS_KEY = web.AppKey("stats", RequestStats)
 STATE_KEY = web.AppKey("state", ApiState)
 
 
-def _json(payload: dict, status: int = 200, **kwargs) -> web.Response:
+def _json(payload: Mapping[str, object], status: int = 200, **kwargs: Any) -> web.Response:
     return web.json_response(payload, status=status, **kwargs)
 
 
@@ -342,7 +344,7 @@ async def stats_reset(request: web.Request) -> web.Response:
 
 
 @web.middleware
-async def record(request: web.Request, handler):
+async def record(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Count the request, how many run at once, and log when it started and ended."""
     if request.path in ADMIN_PATHS:
         return await handler(request)
@@ -365,7 +367,7 @@ async def record(request: web.Request, handler):
 
 
 @web.middleware
-async def json_errors(request: web.Request, handler):
+async def json_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Turn every refusal into JSON: 400 names the bad parameter, 404/405 say what exists."""
     try:
         return await handler(request)

@@ -36,6 +36,9 @@ from traitlets import Integer
 
 from helpers.answer_scan import suspicious_lines
 
+Resources = dict[str, Any]  # what nbconvert passes from one preprocessor to the next
+Record = Any  # a row of nbgrader's gradebook (its SQLAlchemy models carry no types)
+
 METADATA = "course_grading"
 
 
@@ -95,7 +98,7 @@ def _error(name: str, text: str) -> NotebookNode:
 class RestoreCellRoles(NbGraderPreprocessor):
     """Give every cell of the exercise back the role it was released with."""
 
-    def preprocess(self, nb, resources):
+    def preprocess(self, nb: NotebookNode, resources: Resources) -> tuple[NotebookNode, Resources]:
         info = resources["nbgrader"]
         with Gradebook(info["db_url"]) as gradebook:
             source = gradebook.find_notebook(info["notebook"], info["assignment"])
@@ -124,7 +127,7 @@ class RestoreCellRoles(NbGraderPreprocessor):
         return nb, resources
 
 
-def _canonical_roles(source_notebook) -> dict[str, dict[str, Any]]:
+def _canonical_roles(source_notebook: Record) -> dict[str, dict[str, Any]]:
     grades = {cell.name: cell for cell in source_notebook.grade_cells}
     solutions = {cell.name for cell in source_notebook.solution_cells}
     tasks = {cell.name for cell in source_notebook.task_cells}
@@ -144,7 +147,12 @@ def _canonical_roles(source_notebook) -> dict[str, dict[str, Any]]:
     return roles
 
 
-def _match_cells(cells, canonical, originals, order) -> dict[int, str]:
+def _match_cells(
+    cells: list[NotebookNode],
+    canonical: dict[str, dict[str, Any]],
+    originals: dict[str, Record],
+    order: list[str],
+) -> dict[int, str]:
     """Submitted cell index -> the exercise cell it is, by id, then source, then position."""
     matched: dict[int, str] = {}
     for index, cell in enumerate(cells):
@@ -180,7 +188,7 @@ def _match_cells(cells, canonical, originals, order) -> dict[int, str]:
     return matched
 
 
-def _describe_restore(name: str, before: dict | None, wanted: dict) -> str:
+def _describe_restore(name: str, before: dict[str, Any] | None, wanted: dict[str, Any]) -> str:
     """One sentence for the learner about a cell whose role was put back."""
     kind = "answer" if wanted["solution"] else "test" if wanted["grade"] else "read-only"
     if before is None:
@@ -204,8 +212,8 @@ def _describe_restore(name: str, before: dict | None, wanted: dict) -> str:
 class FlagSuspiciousAnswers(NbGraderPreprocessor):
     """Note constructs in answer cells that can reach into the grading."""
 
-    def preprocess(self, nb, resources):
-        found = []
+    def preprocess(self, nb: NotebookNode, resources: Resources) -> tuple[NotebookNode, Resources]:
+        found: list[str] = []
         for cell in nb.cells:
             if cell.cell_type == "code" and role(cell) in {"answer", "other"}:
                 label = cell.metadata.get("nbgrader", {}).get("grade_id", "a cell you added")
@@ -234,14 +242,17 @@ class GuardedExecute(Execute):
         3, help="Tries at starting the kernel before the notebook is given up as ungradeable."
     ).tag(config=True)
 
-    def preprocess(self, nb, resources=None, km=None):
+    def preprocess(
+        self, nb: NotebookNode, resources: Resources | None = None, km: Any = None
+    ) -> tuple[NotebookNode, Resources]:
         self._token = secrets.token_hex(16)
         self._ends = monotonic() + self.budget
         self._replay: list[tuple[str, str]] = []  # (role, source) to run again in a fresh kernel
         self._installed = self._remembered = False
-        return super().preprocess(nb, resources, km)
+        processed: tuple[NotebookNode, Resources] = super().preprocess(nb, resources, km)
+        return processed
 
-    def start_new_kernel_client(self):
+    def start_new_kernel_client(self) -> Any:
         """nbclient's, trying again with a new kernel when one dies before it answers.
 
         A kernel's ports are chosen before it starts, so another process (a second grading
@@ -258,7 +269,9 @@ class GuardedExecute(Execute):
                 self.km = self.create_kernel_manager()
                 self.start_new_kernel()
 
-    def preprocess_cell(self, cell, resources, index):
+    def preprocess_cell(
+        self, cell: NotebookNode, resources: Resources, index: int
+    ) -> tuple[NotebookNode, Resources]:
         if cell.cell_type != "code" or not cell.source.strip():
             return cell, resources
         kind, name = role(cell), _name(cell, index)
@@ -347,7 +360,7 @@ class GuardedExecute(Execute):
         except (KeyError, ValueError, SyntaxError):
             return None
 
-    async def _async_reply(self, msg_id: str, timeout: float) -> dict | None:
+    async def _async_reply(self, msg_id: str, timeout: float) -> dict[str, Any] | None:
         ends = monotonic() + timeout
         while (left := ends - monotonic()) > 0:
             try:
@@ -355,7 +368,8 @@ class GuardedExecute(Execute):
             except Empty:
                 return None
             if msg["parent_header"].get("msg_id") == msg_id:
-                return msg
+                reply: dict[str, Any] = msg
+                return reply
         return None
 
     def _restart(self) -> None:
@@ -386,7 +400,9 @@ def _name(cell: NotebookNode, index: int) -> str:
 class ScoreByErrorsOnly(NbGraderPreprocessor):
     """A test cell passes unless it raised: stderr and a final value do not change its score."""
 
-    def preprocess_cell(self, cell, resources, index):
+    def preprocess_cell(
+        self, cell: NotebookNode, resources: Resources, index: int
+    ) -> tuple[NotebookNode, Resources]:
         if role(cell) != "test" or cell.cell_type != "code":
             return cell, resources
         for output in cell.outputs:
@@ -400,6 +416,7 @@ class ScoreByErrorsOnly(NbGraderPreprocessor):
                 output.pop("execution_count", None)
         return cell, resources
 
-    def preprocess(self, nb, resources):
+    def preprocess(self, nb: NotebookNode, resources: Resources) -> tuple[NotebookNode, Resources]:
         self.nb = nb
-        return super().preprocess(nb, resources)
+        processed: tuple[NotebookNode, Resources] = super().preprocess(nb, resources)
+        return processed

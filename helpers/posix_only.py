@@ -15,6 +15,10 @@ check); on Windows it is not run, and one line says what it needs and where to r
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from IPython.core.interactiveshell import InteractiveShell
 
 MARK = "# POSIX only:"
 POSIX = os.name == "posix"
@@ -35,10 +39,10 @@ def posix_only(lines: list[str]) -> list[str]:
     return [f"print({skipped(lines[0].removeprefix(MARK))!r})\n"]
 
 
-def load_ipython_extension(shell) -> None:
+def load_ipython_extension(shell: InteractiveShell) -> None:
     if posix_only not in shell.input_transformers_cleanup:
         shell.input_transformers_cleanup.append(posix_only)
 
 
-def unload_ipython_extension(shell) -> None:
+def unload_ipython_extension(shell: InteractiveShell) -> None:
     shell.input_transformers_cleanup.remove(posix_only)

@@ -10,8 +10,32 @@ import threading
 import time
 from collections import Counter, deque
 from dataclasses import dataclass
+from typing import TypedDict
 
 LOG_LIMIT = 10_000  # newest requests kept in the log; the counters are always exact
+
+
+class LoggedRequest(TypedDict):
+    """One finished request in `ServerStats["log"]`; times are `time.perf_counter()` seconds."""
+
+    method: str
+    path: str
+    query: str
+    status: int
+    start: float
+    end: float
+
+
+class ServerStats(TypedDict):
+    """What `MockServer.stats()` returns: the figures since the last reset."""
+
+    requests: int  # requests received
+    in_flight: int  # received and not yet answered (or abandoned) right now
+    max_in_flight: int  # the most in flight at once
+    connections: int  # distinct client connections seen
+    by_path: dict[str, int]  # requests per path
+    by_status: dict[int, int]  # answers per status code (499: abandoned by the client)
+    log: list[LoggedRequest]  # the newest LOG_LIMIT finished requests, oldest first
 
 
 @dataclass
@@ -34,13 +58,13 @@ class RequestStats:
             self._requests = 0
             self._max_in_flight = 0
             self._open: dict[int, _Open] = {}
-            self._peers: set[tuple] = set()
+            self._peers: set[tuple[str, int]] = set()
             self._by_path: Counter[str] = Counter()
             self._by_status: Counter[int] = Counter()
-            self._log: deque[dict] = deque(maxlen=LOG_LIMIT)
+            self._log: deque[LoggedRequest] = deque(maxlen=LOG_LIMIT)
             self._next_token = 0
 
-    def begin(self, method: str, path: str, query: str, peer: tuple | None) -> int:
+    def begin(self, method: str, path: str, query: str, peer: tuple[str, int] | None) -> int:
         """Record that a request arrived; returns a token for `end`."""
         with self._lock:
             self._next_token += 1
@@ -71,7 +95,7 @@ class RequestStats:
                 }
             )
 
-    def snapshot(self) -> dict:
+    def snapshot(self) -> ServerStats:
         """A plain-dict copy, safe to keep while the server goes on counting."""
         with self._lock:
             return {

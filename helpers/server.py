@@ -20,7 +20,7 @@ import time
 from aiohttp import web
 
 from helpers.mock_api import STATE_KEY, create_app
-from helpers.request_stats import RequestStats
+from helpers.request_stats import RequestStats, ServerStats
 
 THREAD_NAME = "helpers-mock-server"
 START_TIMEOUT = 10.0  # seconds
@@ -54,8 +54,7 @@ class MockServer:
         self._error: BaseException | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._runner: web.AppRunner | None = None
-        self._thread = threading.Thread(target=self._serve, name=THREAD_NAME, daemon=True)
-        self._thread.mock_server = self  # lets mock_server() find it again
+        self._thread = _ServerThread(self)
 
     @property
     def url(self) -> str:
@@ -74,11 +73,11 @@ class MockServer:
             raise RuntimeError(f"the mock server could not start: {self._error}") from self._error
         return self
 
-    def stats(self) -> dict:
+    def stats(self) -> ServerStats:
         """What the server saw since the last reset (see `RequestStats.snapshot`)."""
         return self._stats.snapshot()
 
-    async def wait_idle(self, timeout: float = 2.0) -> dict:
+    async def wait_idle(self, timeout: float = 2.0) -> ServerStats:
         """Wait until no request is in flight (abandoned ones included); return the stats then.
 
         A client that gives up returns at once, while the server notices a moment later: await
@@ -92,7 +91,7 @@ class MockServer:
     def reset_stats(self) -> None:
         """Start the figures afresh, and forget flaky attempts and rate-limit windows."""
         self._stats.reset()
-        if self.running:
+        if self.running and self._loop is not None and self._runner is not None:
             self._loop.call_soon_threadsafe(self._runner.app[STATE_KEY].reset)
 
     def stop(self) -> None:
@@ -136,7 +135,8 @@ class MockServer:
         self.port = self._runner.addresses[0][1]
 
     async def _close(self) -> None:
-        await self._runner.cleanup()
+        if self._runner is not None:
+            await self._runner.cleanup()
         current = asyncio.current_task()
         leftovers = [task for task in asyncio.all_tasks() if task is not current]
         for task in leftovers:
@@ -144,10 +144,19 @@ class MockServer:
         await asyncio.gather(*leftovers, return_exceptions=True)
 
 
+class _ServerThread(threading.Thread):
+    """The thread a MockServer serves from; it keeps its server, so mock_server() finds it."""
+
+    def __init__(self, server: MockServer) -> None:
+        super().__init__(target=server._serve, name=THREAD_NAME, daemon=True)
+        self.mock_server = server
+
+
 def running_server() -> MockServer | None:
     """The server this process already runs, if any."""
     for thread in threading.enumerate():
-        server = getattr(thread, "mock_server", None)
+        # By attribute, not isinstance: a reloaded helpers.server has a new _ServerThread class.
+        server: MockServer | None = getattr(thread, "mock_server", None)
         if thread.name == THREAD_NAME and server is not None and server.running:
             return server
     return None

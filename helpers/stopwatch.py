@@ -18,7 +18,7 @@ class Stopwatch:
         self._start = time.perf_counter()
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.elapsed = time.perf_counter() - self._start
         if not self.quiet:
             print(self)
@@ -26,7 +26,7 @@ class Stopwatch:
     async def __aenter__(self) -> Stopwatch:
         return self.__enter__()
 
-    async def __aexit__(self, *exc_info) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         self.__exit__(*exc_info)
 
     def __str__(self) -> str:

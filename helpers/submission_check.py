@@ -11,17 +11,19 @@ import json
 from pathlib import Path
 
 import nbformat
+from nbformat import NotebookNode
 
 
 class Unreadable(Exception):
     """The notebook cannot be graded; the message is a paragraph for the learner."""
 
 
-def _grade_id(cell) -> str | None:
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+def _grade_id(cell: NotebookNode) -> str | None:
+    grade_id: str | None = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+    return grade_id
 
 
-def _role(cell) -> str:
+def _role(cell: NotebookNode) -> str:
     meta = cell.metadata["nbgrader"]
     if meta.get("solution"):
         return "answer"
@@ -52,7 +54,7 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
             f"was edited as plain text. {fresh_copy}"
         ) from None
     try:
-        notebook = nbformat.reads(text, as_version=4)
+        notebook: NotebookNode = nbformat.reads(text, as_version=4)
         nbformat.validate(notebook)
     except Exception as exc:  # nbformat raises many kinds for malformed notebooks
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -68,11 +70,11 @@ def check(notebook: nbformat.NotebookNode, *originals: nbformat.NotebookNode) ->
     allowed: dict[str, set[str]] = {}
     for original in originals:
         for cell in original.cells:
-            if _grade_id(cell):
-                allowed.setdefault(_grade_id(cell), set()).add(cell.source)
-    expected = {_grade_id(c): c for c in release.cells if _grade_id(c)}
-    present = {_grade_id(c): c for c in notebook.cells if _grade_id(c)}
-    notes = {}
+            if grade_id := _grade_id(cell):
+                allowed.setdefault(grade_id, set()).add(cell.source)
+    expected = {grade_id: c for c in release.cells if (grade_id := _grade_id(c))}
+    present = {grade_id: c for c in notebook.cells if (grade_id := _grade_id(c))}
+    notes: dict[str, str] = {}
     for grade_id, original in expected.items():
         role = _role(original)
         cell = present.get(grade_id)

@@ -15,8 +15,16 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
+from types import TracebackType
+from typing import TYPE_CHECKING
 
 from helpers.display import show
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from helpers.request_stats import ServerStats
 
 OK, FAILED, CANCELLED = "tab:blue", "tab:orange", "tab:gray"
 MEANINGS = {OK: "finished", FAILED: "failed", CANCELLED: "cancelled or abandoned"}
@@ -49,7 +57,12 @@ class _SpanRecorder:
         self._start = time.perf_counter()
         return self
 
-    def __exit__(self, exc_type, exc, tb) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         if exc_type is None:
             color = OK
         elif issubclass(exc_type, asyncio.CancelledError):
@@ -61,7 +74,12 @@ class _SpanRecorder:
     async def __aenter__(self) -> _SpanRecorder:
         return self.__enter__()
 
-    async def __aexit__(self, exc_type, exc, tb) -> None:
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.__exit__(exc_type, exc, tb)
 
 
@@ -86,7 +104,7 @@ class Timeline:
         self.spans.append(Span(label, start, end, color))
 
     @classmethod
-    def from_server(cls, stats: dict, title: str = "what the server saw") -> Timeline:
+    def from_server(cls, stats: ServerStats, title: str = "what the server saw") -> Timeline:
         """One span per request in `server.stats()["log"]`; errors orange, abandoned grey."""
         timeline = cls(title)
         for entry in stats["log"]:
@@ -136,7 +154,7 @@ class Timeline:
 
     # --- drawing -----------------------------------------------------------------------------
 
-    def figure(self):
+    def figure(self) -> Figure:
         """Draw the chart on a new matplotlib Figure and return it (nothing is shown)."""
         from matplotlib.figure import Figure
 
@@ -167,7 +185,7 @@ class Timeline:
         return fig
 
     @staticmethod
-    def _add_legend(ax, spans: list[Span]) -> None:
+    def _add_legend(ax: Axes, spans: list[Span]) -> None:
         """Say what the colours mean, once a chart has more than plain finished work."""
         from matplotlib.patches import Patch
 

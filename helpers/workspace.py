@@ -11,7 +11,6 @@ writes there, and only to add an exercise you do not have yet: a copy is never o
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 FOLDER = "workspace"
@@ -47,4 +46,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
