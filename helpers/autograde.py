@@ -20,6 +20,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -33,20 +34,42 @@ import nbformat  # noqa: E402  (after the line above, which makes its import fas
 from helpers.nbgrader_plugins import findings, stderr_lines  # noqa: E402
 
 NOTEBOOK_VERSION = 4
-# Errors whose message says it all: the grader's own, and within()'s.
-GRADER_ERRORS = {"KernelDied", "GradingBudgetExceeded", "TamperingSuspected", "EventLoopBlocked"}
 NOT_ANSWERED = "not answered yet: replace `raise NotImplementedError()` with your code"
+
+
+class Status(StrEnum):
+    """How a graded part ended. Reports render it; nothing reads a part's message for it."""
+
+    PASSED = "passed"
+    FAILED = "failed"  # a test failed, or the answer cell before it did
+    NOT_ANSWERED = "not answered"  # the answer still raises NotImplementedError
+    BLOCKED_LOOP = "blocked the loop"  # within() stopped code that held the event loop
+    TIMED_OUT = "timed out"  # the grader's per-cell time limit stopped the cell
+    TAMPERING = "tampering suspected"  # the test found its own machinery changed
+    KERNEL_DIED = "kernel died"  # the kernel died under the cell
+    NOT_RUN = "not run"  # the test never ran: the grading budget was spent, or nothing could run
+
+
+# Errors whose message says it all (the grader's own, and within()'s), and what they mean.
+GRADER_ERRORS = {
+    "KernelDied": Status.KERNEL_DIED,
+    "GradingBudgetExceeded": Status.NOT_RUN,
+    "TamperingSuspected": Status.TAMPERING,
+    "EventLoopBlocked": Status.BLOCKED_LOOP,
+    "BlockedPastDeadline": Status.BLOCKED_LOOP,
+}
 
 
 @dataclass
 class Part:
-    """One graded test cell: its id, title, points earned and possible, and why it failed."""
+    """One graded test cell: its id, title, points earned and possible, how it ended and why."""
 
     id: str
     title: str
     points: float
     max: float
     message: str = ""  # first line of the error, empty when the part passed
+    status: Status = Status.PASSED
 
 
 @dataclass
@@ -156,40 +179,45 @@ def _parts(release: nbformat.NotebookNode) -> dict[str, tuple[str, float]]:
     return titles
 
 
-def _first_error(cell: nbformat.NotebookNode) -> str:
-    """The first line of the error a cell showed, in words for the learner ("" if none)."""
+def _first_error(cell: nbformat.NotebookNode) -> tuple[Status, str]:
+    """How a cell ended, with the first line of its error in words for the learner."""
     errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
     if any(o.get("ename") == "CellTimeoutError" for o in errors):  # after its KeyboardInterrupt
-        return "the cell ran past the grader's time limit and was stopped: look for an endless loop"
+        return Status.TIMED_OUT, (
+            "the cell ran past the grader's time limit and was stopped: look for an endless loop"
+        )
     if not errors:
-        return ""
-    if errors[0].get("ename") == "NotImplementedError":
-        return NOT_ANSWERED
-    if errors[0].get("ename") in GRADER_ERRORS:  # the grader's own words, without the name
-        return str(errors[0].get("evalue", ""))
-    if errors[0].get("ename") == "MemoryError":
-        return (
+        return Status.PASSED, ""
+    ename = errors[0].get("ename")
+    if ename == "NotImplementedError":
+        return Status.NOT_ANSWERED, NOT_ANSWERED
+    if ename in GRADER_ERRORS:  # the grader's own words, without the name
+        return GRADER_ERRORS[ename], str(errors[0].get("evalue", ""))
+    if ename == "MemoryError":
+        return Status.FAILED, (
             "MemoryError: the code asked for more memory than the grader allows one notebook; "
             "look for a list or buffer that grows without end"
         )
     value = (errors[0].get("evalue") or "").strip().splitlines()
-    return f"{errors[0]['ename']}: {value[0]}" if value else errors[0]["ename"]
+    return Status.FAILED, f"{ename}: {value[0]}" if value else str(ename)
 
 
-def _answer_failures(graded: nbformat.NotebookNode) -> dict[str, str]:
-    """For each test cell, the error of an answer cell above it (since the previous test), if any.
+def _answer_failures(graded: nbformat.NotebookNode) -> dict[str, tuple[Status, str]]:
+    """For each test cell, how an answer cell above it (since the previous test) failed, if any.
 
     A failing answer cell (a syntax error, an endless loop) makes its test fail with a NameError
     that hides the cause; this finds the cause.
     """
-    failures, pending = {}, ""
+    failures: dict[str, tuple[Status, str]] = {}
+    pending = (Status.PASSED, "")
     for cell in graded.cells:
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("solution"):
-            pending = pending or _first_error(cell)
+            if pending[0] is Status.PASSED:
+                pending = _first_error(cell)
         elif meta.get("grade"):
             failures[meta["grade_id"]] = pending
-            pending = ""
+            pending = (Status.PASSED, "")
     return failures
 
 
@@ -342,20 +370,27 @@ class TempCourse:
                             )
                     cell = graded_cells.get(grade_id)
                     if cell is None:
-                        message = "not graded: " + (
-                            "the notebook as a whole failed"
-                            if report.error
-                            else "the test cell did not run"
+                        status, message = (
+                            Status.NOT_RUN,
+                            "not graded: "
+                            + (
+                                "the notebook as a whole failed"
+                                if report.error
+                                else "the test cell did not run"
+                            ),
                         )
                     elif points < maximum:
-                        cause = answer_failures.get(grade_id, "")
-                        if cause and cause != NOT_ANSWERED:
-                            message = f"your answer cell failed first: {cause}"
+                        cause, cause_message = answer_failures.get(grade_id, (Status.PASSED, ""))
+                        if cause not in (Status.PASSED, Status.NOT_ANSWERED):
+                            status = cause
+                            message = f"your answer cell failed first: {cause_message}"
                         else:
-                            message = _first_error(cell) or "failed without an error message"
+                            status, message = _first_error(cell)
+                            if status is Status.PASSED:  # lost points without an error
+                                status, message = Status.FAILED, "failed without an error message"
                         if grade_id in stderr:
                             message += f" (it also wrote to stderr: {stderr[grade_id]})"
                     else:
-                        message = ""
-                    report.parts.append(Part(grade_id, title, points, maximum, message))
+                        status, message = Status.PASSED, ""
+                    report.parts.append(Part(grade_id, title, points, maximum, message, status))
         return report

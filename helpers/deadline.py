@@ -50,6 +50,10 @@ class DeadlineExceeded(TimeoutError):
     """The code under a deadline did not finish in time; the message says why."""
 
 
+class BlockedPastDeadline(DeadlineExceeded):
+    """The code kept the event loop busy past its deadline and was stopped; the message says where."""
+
+
 class EventLoopBlocked(AssertionError):
     """The work finished (or failed) but blocked the event loop on the way; the message says where.
 
@@ -197,9 +201,9 @@ async def within(
                     result = await _bounded(asyncio.ensure_future(work), seconds, name, alarm)
                 except (asyncio.CancelledError, LoopBlocked):
                     raise
-                except DeadlineExceeded as exc:
-                    if watch.where and alarm.fired:  # stopped for blocking: say where too
-                        raise DeadlineExceeded(f"{exc} (it was at {watch.where})") from None
+                except BlockedPastDeadline as exc:
+                    if watch.where:  # say where too
+                        raise BlockedPastDeadline(f"{exc} (it was at {watch.where})") from None
                     raise
                 except BaseException as exc:
                     if watch.failed and not may_block:
@@ -209,7 +213,7 @@ async def within(
                 raise EventLoopBlocked(_blocked_message(name, watch))
             return result
         except LoopBlocked:
-            raise DeadlineExceeded(
+            raise BlockedPastDeadline(
                 f"{name} blocked the event loop for over {seconds:g} s and was stopped: look for a "
                 "loop that never awaits, or a blocking call such as time.sleep() or a synchronous "
                 "HTTP request inside async code"
@@ -258,7 +262,7 @@ async def _bounded(task: asyncio.Future[Any], seconds: float, name: str, alarm: 
     if not task.cancelled() and isinstance(blocked := task.exception(), LoopBlocked):
         raise blocked
     if alarm.fired:  # the alarm stopped some other task: one the work had started
-        raise DeadlineExceeded(
+        raise BlockedPastDeadline(
             f"{name} did not finish within {seconds:g} s: a task it started blocked the event loop "
             "and was stopped (a loop that never awaits, or a blocking call such as time.sleep())"
         )

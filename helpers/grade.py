@@ -17,7 +17,7 @@ import json
 import sys
 from pathlib import Path
 
-from helpers.autograde import Report, TempCourse, assignments, notebook_ids
+from helpers.autograde import Report, Status, TempCourse, assignments, notebook_ids
 from helpers.submission_check import Unreadable, check, read_notebook
 from helpers.workspace import learner_copy
 
@@ -120,7 +120,7 @@ def format_report(report: Report, notebook: Path) -> str:
         width = max(len(part.title) for part in report.parts)
         for part in report.parts:
             score = f"{_points(part.points)} / {_points(part.max)}"
-            verdict = "passed" if part.points >= part.max else _clip(part.message)
+            verdict = "passed" if part.status is Status.PASSED else _clip(part.message)
             lines.append(f"  {part.title:<{width}}  {score:>9}  {verdict}")
         lines.append("")
     for note in report.notes:
@@ -142,7 +142,7 @@ def _status(report: Report) -> str:
         return "could not grade (run it alone for details)"
     if report.max and report.total >= report.max:
         return "done"
-    if all(part.message.startswith("not answered yet") for part in report.parts):
+    if all(part.status is Status.NOT_ANSWERED for part in report.parts):
         return "not started"
     to_fix = sum(part.points < part.max for part in report.parts)
     return f"{to_fix} part{'s' if to_fix != 1 else ''} to finish"

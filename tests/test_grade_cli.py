@@ -74,6 +74,13 @@ def test_edited_and_deleted_test_cells_are_restored_and_reported(tmp_path):
     report = json.loads(result.stdout)
     points = {p["id"]: p["points"] for p in report["parts"]}
     assert points == {"part1_tests": 2, "part2_tests": 0, "part3_tests": 3, "part4_tests": 3}
+    statuses = {p["id"]: p["status"] for p in report["parts"]}
+    assert statuses == {
+        "part1_tests": "passed",
+        "part2_tests": "not answered",
+        "part3_tests": "passed",
+        "part4_tests": "passed",
+    }, statuses
     assert any("part2_tests was changed" in note for note in report["notes"]), report["notes"]
     assert any("part3_tests was deleted" in note for note in report["notes"]), report["notes"]
 

@@ -14,7 +14,7 @@ import nbformat
 import pytest
 import variants
 
-from helpers.autograde import TempCourse
+from helpers.autograde import Status, TempCourse
 
 COURSE = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "01-why-async"
@@ -98,6 +98,7 @@ def test_what_each_bad_submission_is_told(reports):
     graded, _ = reports
     killed = graded["kills-kernel"]
     assert not killed.error and "kernel died" in killed.parts[1].message, killed
+    assert killed.parts[1].status is Status.KERNEL_DIED, killed.parts[1]
     assert killed.parts[0].points == 2, "a part that passed before the kernel died keeps its points"
     part2 = {student: graded[student].parts[1].message for student in ("exits", "loops-forever")}
     assert "SystemExit" in part2["exits"] or "fetch_one_by_one" in part2["exits"], part2
