@@ -7,6 +7,8 @@
 - `Timeline`: record spans of work and draw them (helpers.timeline)
 - `loop_lag()`: measure how late the event loop runs (helpers.loop_lag)
 - `concurrency_explorer(demo)`: a slider that re-runs a demo (helpers.explorer)
+- `postgres_server()`, `redis_server()`: throwaway PostgreSQL and Redis servers to `async with`
+  (helpers.data_servers); `ServerNotInstalled` says how to install a missing one
 - `within(coro, seconds)`: a deadline that also stops blocking code (helpers.deadline)
 - `python -m helpers.grade`: grade your exercise (helpers.grade); from its last cell,
   `await grade_exercise("NN-topic")` (helpers.grade_from_notebook)
@@ -32,6 +34,11 @@ _EXPORTS = {
     "EventLoopBlocked": "helpers.deadline",
     "within": "helpers.deadline",
     "grade_exercise": "helpers.grade_from_notebook",
+    "PostgresServer": "helpers.data_servers",
+    "RedisServer": "helpers.data_servers",
+    "ServerNotInstalled": "helpers.data_servers",
+    "postgres_server": "helpers.data_servers",
+    "redis_server": "helpers.data_servers",
 }
 
 __all__ = sorted(_EXPORTS)
