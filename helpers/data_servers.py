@@ -54,8 +54,7 @@ redis-server was not found. Install it, then restart the kernel:
   Debian/Ubuntu (and WSL): sudo apt install redis-server
   macOS (Homebrew):        brew install redis
   Windows:                 use WSL (then the Debian/Ubuntu line), or the official downloads
-                           listed at https://redis.io/downloads/
-  conda:                   conda install -c conda-forge redis-server"""
+                           listed at https://redis.io/downloads/"""
 
 
 class ServerNotInstalled(RuntimeError):
@@ -405,6 +404,7 @@ def _guard(plan: dict) -> int:
 
     stop = threading.Event()
     threading.Thread(target=watch_parent, daemon=True).start()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())  # `kill <guardian>` cleans up too
     while not stop.is_set() and server.poll() is None:
         stop.wait(0.05)
     if server.poll() is None:

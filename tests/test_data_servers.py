@@ -171,6 +171,17 @@ def test_a_killed_guardian_takes_its_server_with_it():
 
 
 @needs_redis
+def test_a_terminated_guardian_stops_its_server_and_cleans_up():
+    process, [(pid, folder, guardian)] = _kernel("redis", "hang")
+    try:
+        os.kill(guardian, signal.SIGTERM)
+        _wait_gone(pid, Path(folder), seconds=5)
+    finally:
+        process.kill()
+        process.wait()
+
+
+@needs_redis
 @pytest.mark.asyncio
 async def test_an_interrupt_to_the_kernels_process_group_does_not_reach_the_server():
     async with redis_server() as rd:
