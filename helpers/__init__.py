@@ -7,6 +7,8 @@
 - `Timeline`: record spans of work and draw them (helpers.timeline)
 - `loop_lag()`: measure how late the event loop runs (helpers.loop_lag)
 - `concurrency_explorer(demo)`: a slider that re-runs a demo (helpers.explorer)
+- `postgres_server()`, `redis_server()`: throwaway PostgreSQL and Redis servers to `async with`
+  (helpers.data_servers); `ServerNotInstalled` says how to install a missing one
 - `within(coro, seconds)`: a deadline that also stops blocking code (helpers.deadline)
 - `python -m helpers.grade`: grade your exercise (helpers.grade); from its last cell,
   `await grade_exercise("NN-topic")` (helpers.grade_from_notebook)
@@ -21,6 +23,13 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from helpers.data_servers import (
+        PostgresServer,
+        RedisServer,
+        ServerNotInstalled,
+        postgres_server,
+        redis_server,
+    )
     from helpers.deadline import DeadlineExceeded, EventLoopBlocked, within
     from helpers.explorer import concurrency_explorer
     from helpers.grade_from_notebook import grade_exercise
@@ -46,6 +55,11 @@ _EXPORTS = {
     "EventLoopBlocked": "helpers.deadline",
     "within": "helpers.deadline",
     "grade_exercise": "helpers.grade_from_notebook",
+    "PostgresServer": "helpers.data_servers",
+    "RedisServer": "helpers.data_servers",
+    "ServerNotInstalled": "helpers.data_servers",
+    "postgres_server": "helpers.data_servers",
+    "redis_server": "helpers.data_servers",
 }
 
 __all__ = [
@@ -54,6 +68,9 @@ __all__ = [
     "LoggedRequest",
     "LoopLag",
     "MockServer",
+    "PostgresServer",
+    "RedisServer",
+    "ServerNotInstalled",
     "ServerStats",
     "Span",
     "Stopwatch",
@@ -62,6 +79,8 @@ __all__ = [
     "grade_exercise",
     "loop_lag",
     "mock_server",
+    "postgres_server",
+    "redis_server",
     "stopwatch",
     "within",
 ]

@@ -119,3 +119,39 @@ def test_grading_in_the_isolated_kernel_gives_the_usual_scores(graded):
     for student in ("curious", "other"):
         report = reports[student]
         assert report.total == report.max == 10, [p.message for p in report.parts]
+
+
+def test_an_exercise_that_starts_its_own_redis_is_graded_in_isolation(tmp_path):
+    """Exercise 18's setup cell starts redis-server from inside the kernel: fenced in, without
+    capabilities and with a /tmp of its own, it still runs, and the solution gets full marks."""
+    from helpers.data_servers import ServerNotInstalled, redis_binary
+
+    try:
+        redis_binary()
+    except ServerNotInstalled:
+        pytest.skip("redis-server is not installed (apt install redis-server)")
+    assignment = "18-databases"
+    kernels = tmp_path / "kernels"
+    saved_tempdir, tempfile.tempdir = tempfile.tempdir, "/var/tmp"
+    try:
+        with TempCourse(
+            COURSE, assignment, settings=f"c.Execute.kernel_name = {isolated_kernel.KERNEL_NAME!r}"
+        ) as temp:
+            secrets = [str(temp.root / "solutions"), temp.gradebook_url.removeprefix("sqlite:///")]
+            spec = kernels / "kernels" / isolated_kernel.KERNEL_NAME
+            spec.mkdir(parents=True)
+            (spec / "kernel.json").write_text(json.dumps(isolated_kernel.kernelspec(secrets)))
+            saved = os.environ.get("JUPYTER_PATH")
+            os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(kernels), saved]))
+            try:
+                report = temp.autograde(
+                    {"ada": COURSE / "solutions" / assignment / f"{assignment}.ipynb"}
+                )["ada"]
+            finally:
+                if saved is None:
+                    del os.environ["JUPYTER_PATH"]
+                else:
+                    os.environ["JUPYTER_PATH"] = saved
+    finally:
+        tempfile.tempdir = saved_tempdir
+    assert report.total == report.max == 11, [p.message for p in report.parts]
