@@ -24,24 +24,24 @@ c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelA
 # A learner who deletes a test cell gets it back, with its points at stake.
 c.OverwriteCells.add_missing_cells = True
 
-# Verdicts that hold for notebooks as learners hand them in (helpers/nbgrader_plugins.py): cell
+# Verdicts that hold for notebooks as learners hand them in (helpers/grading/nbgrader_plugins.py): cell
 # roles put back, the kernel reset before each test, runaways contained within a budget, and a
 # test cell scored by its errors alone (not by stderr, nor by a value it ends with).
 c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
-    "helpers.nbgrader_plugins.RestoreCellRoles",
-    "helpers.nbgrader_plugins.FlagSuspiciousAnswers",
+    "helpers.grading.nbgrader_plugins.RestoreCellRoles",
+    "helpers.grading.nbgrader_plugins.FlagSuspiciousAnswers",
     "nbgrader.preprocessors.OverwriteCells",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 c.Autograde.autograde_preprocessors = [
-    "helpers.nbgrader_plugins.GuardedExecute",
+    "helpers.grading.nbgrader_plugins.GuardedExecute",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
-    "helpers.nbgrader_plugins.ScoreByErrorsOnly",
+    "helpers.grading.nbgrader_plugins.ScoreByErrorsOnly",
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
@@ -50,4 +50,4 @@ c.GuardedExecute.budget = 240  # seconds per notebook
 c.GuardedExecute.memory_limit = 4096  # MiB of address space per kernel
 # The export adds a column of what the grader noticed in each submission (tampering suspected,
 # cell roles restored, a kernel that died).
-c.ExportApp.plugin_class = "helpers.grade_export.FlaggedCsvExport"
+c.ExportApp.plugin_class = "helpers.grading.grade_export.FlaggedCsvExport"

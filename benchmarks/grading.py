@@ -15,6 +15,7 @@ import nbformat
 
 from benchmarks.pythons import missing, pythons
 from benchmarks.report import table, within
+from helpers.grading.cells import Role, cells_of
 from scripts.course import environment
 
 COURSE = Path(__file__).resolve().parents[1]
@@ -99,14 +100,10 @@ def _class_course(root: Path) -> None:
     solution = nbformat.read(root / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
     blank = nbformat.read(root / "exercises" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
     half = nbformat.read(root / "exercises" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
-    answers = {
-        c.metadata["nbgrader"]["grade_id"]: c.source
-        for c in solution.cells
-        if c.metadata.get("nbgrader", {}).get("solution")
-    }
-    for cell in half.cells:
-        if cell.metadata.get("nbgrader", {}).get("grade_id") in ("part1_answer", "part2_answer"):
-            cell.source = answers[cell.metadata["nbgrader"]["grade_id"]]
+    answers = {name: cell.source for name, cell in cells_of(solution, Role.ANSWER).items()}
+    for name, cell in cells_of(half, Role.ANSWER).items():
+        if name in ("part1_answer", "part2_answer"):
+            cell.source = answers[name]
     for number in range(CLASS_SIZE):
         student = f"w{number % 6}-s{number:02d}"
         folder = root / "submitted" / student / ASSIGNMENT

@@ -15,6 +15,7 @@ from contextlib import AbstractContextManager
 import aiohttp
 
 from benchmarks import servers
+from benchmarks.load import keep_busy
 from benchmarks.report import table
 
 DELAY = 1.0  # seconds each concurrent request asks to wait
@@ -69,13 +70,7 @@ async def aiohttp_throughput(url: str, path: str) -> float:
                 except aiohttp.ClientError:
                     await asyncio.sleep(0.01)  # refused or dropped: not counted, try again
 
-        started = time.perf_counter()
-        workers = [asyncio.create_task(worker()) for _ in range(THROUGHPUT_CONNECTIONS)]
-        await asyncio.sleep(THROUGHPUT_SECONDS)
-        for task in workers:
-            task.cancel()
-        await asyncio.gather(*workers, return_exceptions=True)
-        return done / (time.perf_counter() - started)
+        return done / await keep_busy(THROUGHPUT_SECONDS, THROUGHPUT_CONNECTIONS, worker)
 
 
 def wrk_throughput(url: str, path: str) -> float | str:

@@ -12,6 +12,7 @@ from collections import Counter
 import aiohttp
 
 from benchmarks import servers
+from benchmarks.load import keep_busy
 from benchmarks.report import table
 
 SECONDS = 5.0  # of load per row
@@ -40,13 +41,7 @@ async def load(url: str, clients: int) -> list[object]:
                 if response.status == 200:
                     latencies.append(time.perf_counter() - started)
 
-        started = time.perf_counter()
-        tasks = [asyncio.create_task(client()) for _ in range(clients)]
-        await asyncio.sleep(SECONDS)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        elapsed = time.perf_counter() - started
+        elapsed = await keep_busy(SECONDS, clients, client)
     cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [float("nan")] * 99
     return [len(latencies) / elapsed, cuts[49] * 1000, cuts[98] * 1000,
             statuses[503], statuses["error"]]  # fmt: skip

@@ -22,7 +22,7 @@ from pathlib import Path
 COURSE = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(COURSE))
 
-from helpers.autograde import TempCourse, assignments, notebook_ids  # noqa: E402
+from helpers.grading.autograde import TempCourse, assignments, notebook_ids  # noqa: E402
 
 
 def grade(assignment: str) -> list[tuple[str, bool, str]]:

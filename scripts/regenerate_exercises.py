@@ -10,7 +10,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from helpers.autograde import TempCourse, assignments
+from helpers.grading.autograde import TempCourse, assignments
 
 COURSE = Path(__file__).resolve().parents[1]
 

@@ -60,7 +60,6 @@ async def test_postgres_starts_answers_and_stops_without_leftovers():
 
     async with postgres_server() as pg:
         print(f"\nPostgreSQL started in {pg.startup_seconds:.2f} s")
-        assert pg.startup_seconds < 10
         assert pg.dsn.startswith("postgresql://postgres@127.0.0.1:")
         connection = await asyncpg.connect(pg.dsn)
         try:
@@ -85,7 +84,6 @@ async def test_redis_starts_answers_and_stops_without_leftovers():
 
     async with redis_server() as rd:
         print(f"\nRedis started in {rd.startup_seconds:.2f} s")
-        assert rd.startup_seconds < 5
         client = redis.from_url(rd.url, decode_responses=True)
         try:
             await client.set("k", "v", ex=30)

@@ -14,7 +14,7 @@ import nbformat
 import pytest
 import variants
 
-from helpers.autograde import Status, TempCourse
+from helpers.grading.autograde import Status, TempCourse
 
 COURSE = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "01-why-async"

@@ -20,7 +20,7 @@ import nbformat
 import pytest
 import variants
 
-from helpers.autograde import Report, Status, TempCourse, assignments, notebook_ids
+from helpers.grading.autograde import Report, Status, TempCourse, assignments, notebook_ids
 
 COURSE = Path(__file__).resolve().parents[1]
 

@@ -18,8 +18,8 @@ import nbformat
 import pytest
 import variants
 
-from helpers import isolated_kernel
-from helpers.autograde import TempCourse
+from helpers.grading import isolated_kernel
+from helpers.grading.autograde import TempCourse
 
 COURSE = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "01-why-async"

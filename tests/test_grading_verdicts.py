@@ -18,8 +18,8 @@ import pytest
 import variants
 from nbgrader.utils import determine_grade
 
-from helpers.autograde import TempCourse, assignments
-from helpers.nbgrader_plugins import ScoreByErrorsOnly
+from helpers.grading.autograde import TempCourse, assignments
+from helpers.grading.nbgrader_plugins import ScoreByErrorsOnly
 
 COURSE = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "01-why-async"

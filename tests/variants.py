@@ -8,20 +8,17 @@ import re
 
 import nbformat
 
+from helpers.grading.cells import Role, nbgrader_meta, role
+
 SECRET_REGION = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", flags=re.DOTALL)
 
 
-def nbgrader_meta(cell) -> dict:
-    return cell.metadata.get("nbgrader", {})
-
-
 def is_answer(cell) -> bool:
-    return bool(nbgrader_meta(cell).get("solution"))
+    return role(cell) is Role.ANSWER
 
 
 def is_test(cell) -> bool:
-    meta = nbgrader_meta(cell)
-    return bool(meta.get("grade")) and not meta.get("solution")
+    return role(cell) is Role.TEST
 
 
 def answer_ids(notebook) -> list[str]:

@@ -8,7 +8,7 @@ in a classroom alike:
   `grade_id`), matching cells by id, by their original source, or by position.
 - `FlagSuspiciousAnswers` lists constructs in answer cells that can tamper with grading.
 - `GuardedExecute` (nbgrader's Execute) resets the kernel before every test cell (see
-  helpers.kernel_guard), caps the kernel's memory, and survives runaways: a cell that cannot be
+  helpers.grading.kernel_guard), caps the kernel's memory, and survives runaways: a cell that cannot be
   interrupted or a kernel that dies costs its own part; the kernel is restarted, the setup and
   answer cells are run again, and grading goes on, within a time budget per notebook.
 - `ScoreByErrorsOnly` (before SaveAutoGrades) keeps a test cell's score from depending on anything
@@ -34,7 +34,8 @@ from nbgrader.api import Gradebook
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Integer
 
-from helpers.answer_scan import suspicious_lines
+from helpers.grading.answer_scan import suspicious_lines
+from helpers.grading.cells import Role, grade_id, role
 
 Resources = dict[str, Any]  # what nbconvert passes from one preprocessor to the next
 Record = Any  # a row of nbgrader's gradebook (its SQLAlchemy models carry no types)
@@ -76,18 +77,6 @@ def stderr_lines(notebook: NotebookNode) -> dict[str, str]:
     return dict(notebook.metadata.get(METADATA, {}).get("stderr", {}))
 
 
-def role(cell: NotebookNode) -> str:
-    """'answer', 'test', 'setup' (a read-only cell of the exercise's) or 'other'."""
-    meta = cell.metadata.get("nbgrader", {})
-    if meta.get("solution"):
-        return "answer"
-    if meta.get("grade"):
-        return "test"
-    if meta.get("locked"):
-        return "setup"
-    return "other"
-
-
 def _error(name: str, text: str) -> NotebookNode:
     return NotebookNode(output_type="error", ename=name, evalue=text, traceback=[f"{name}: {text}"])
 
@@ -116,7 +105,11 @@ class RestoreCellRoles(NbGraderPreprocessor):
                 cell.metadata["nbgrader"] = {**(before or {}), **wanted}
         for cell in nb.cells:  # cells that claim a role the release never gave them
             meta = cell.metadata.get("nbgrader")
-            if meta and meta.get("grade_id") not in canonical and role(cell) in {"answer", "test"}:
+            if (
+                meta
+                and meta.get("grade_id") not in canonical
+                and role(cell) in {Role.ANSWER, Role.TEST}
+            ):
                 restored.append(
                     f"a cell marked as {role(cell)} {meta.get('grade_id')!r}, which the exercise "
                     "does not have, was graded as an ordinary cell"
@@ -156,7 +149,7 @@ def _match_cells(
     """Submitted cell index -> the exercise cell it is, by id, then source, then position."""
     matched: dict[int, str] = {}
     for index, cell in enumerate(cells):
-        name = cell.metadata.get("nbgrader", {}).get("grade_id")
+        name = grade_id(cell)
         if name in canonical and name not in matched.values():
             matched[index] = name
     missing = [name for name in order if name not in matched.values()]
@@ -215,8 +208,8 @@ class FlagSuspiciousAnswers(NbGraderPreprocessor):
     def preprocess(self, nb: NotebookNode, resources: Resources) -> tuple[NotebookNode, Resources]:
         found: list[str] = []
         for cell in nb.cells:
-            if cell.cell_type == "code" and role(cell) in {"answer", "other"}:
-                label = cell.metadata.get("nbgrader", {}).get("grade_id", "a cell you added")
+            if cell.cell_type == "code" and role(cell) in {Role.ANSWER, Role.OTHER}:
+                label = grade_id(cell) or "a cell you added"
                 found.extend(f"{label}, {line}" for line in suspicious_lines(cell.source))
         if found:
             record(nb, "suspicious").extend(found)
@@ -337,7 +330,7 @@ class GuardedExecute(Execute):
         return True
 
     def _guard(self, call: str) -> Any:
-        return self._ask(f"__import__('helpers.kernel_guard', fromlist=['_']).{call}")
+        return self._ask(f"__import__('helpers.grading.kernel_guard', fromlist=['_']).{call}")
 
     def _ask(self, expression: str) -> Any:
         """Evaluate an expression in the kernel as a user expression; None if no answer.
@@ -391,7 +384,7 @@ class GuardedExecute(Execute):
 
 
 def _name(cell: NotebookNode, index: int) -> str:
-    return cell.metadata.get("nbgrader", {}).get("grade_id") or f"cell {index + 1}"
+    return grade_id(cell) or f"cell {index + 1}"
 
 
 # -- after running ----------------------------------------------------------------------------
@@ -403,14 +396,14 @@ class ScoreByErrorsOnly(NbGraderPreprocessor):
     def preprocess_cell(
         self, cell: NotebookNode, resources: Resources, index: int
     ) -> tuple[NotebookNode, Resources]:
-        if role(cell) != "test" or cell.cell_type != "code":
+        if role(cell) is not Role.TEST or cell.cell_type != "code":
             return cell, resources
         for output in cell.outputs:
             if output.output_type == "stream" and output.name == "stderr":
                 output.name = "stdout"  # logging and warnings from learner code cost nothing
                 written = record(self.nb, "stderr")
                 first = next((line for line in output.text.splitlines() if line.strip()), "")
-                written.setdefault(cell.metadata["nbgrader"]["grade_id"], first)
+                written.setdefault(grade_id(cell), first)
             elif output.output_type == "execute_result":
                 output.output_type = "display_data"  # shown, not read as partial credit
                 output.pop("execution_count", None)

@@ -6,7 +6,7 @@ launcher starts it in a mount namespace of its own where those paths are covered
 unreadable tmpfs over each folder, /dev/null over each file) and without any capability, so it
 cannot uncover them again. Everything else (Python, the course's helpers, loopback) is as usual.
 
-    python -m helpers.isolated_kernel install      # a kernelspec for the course in this folder
+    python -m helpers.grading.isolated_kernel install      # a kernelspec for the course in this folder
 
 then `c.Execute.kernel_name = "async-course-isolated"` in nbgrader_config.py (see
 docs/instructors.md, "Autograde in isolation"). nbgrader, its gradebook and the exchange keep
@@ -91,7 +91,7 @@ def course_secrets(course: Path) -> list[str]:
 
 def kernelspec(hidden: list[str]) -> dict[str, Any]:
     """The kernel.json of an isolated kernel hiding `hidden`."""
-    argv = [sys.executable, "-m", "helpers.isolated_kernel"]
+    argv = [sys.executable, "-m", "helpers.grading.isolated_kernel"]
     for path in hidden:
         argv += ["--hide", path]
     return {
@@ -118,7 +118,7 @@ def install(course: Path, prefix: str | None = None) -> Path:
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     if args[:1] == ["install"]:
-        parser = argparse.ArgumentParser(prog="python -m helpers.isolated_kernel install")
+        parser = argparse.ArgumentParser(prog="python -m helpers.grading.isolated_kernel install")
         parser.add_argument("--course", type=Path, default=Path.cwd(), help="the course folder")
         parser.add_argument("--prefix", help="install under this prefix (e.g. sys.prefix)")
         options = parser.parse_args(args[1:])
@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> None:
         for path in course_secrets(options.course.resolve()):
             print(f"  {path}")
         return
-    parser = argparse.ArgumentParser(prog="python -m helpers.isolated_kernel")
+    parser = argparse.ArgumentParser(prog="python -m helpers.grading.isolated_kernel")
     parser.add_argument("--hide", action="append", default=[], help="a path to cover")
     parser.add_argument("-f", dest="connection_file", required=True)
     options, kernel_args = parser.parse_known_args(args)

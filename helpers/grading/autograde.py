@@ -24,14 +24,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-# Where rfc3987-syntax is installed (Jupyter pulls it in), jsonschema compiles an IRI grammar on
-# import: about a second of every self-grade. Notebook schemas use no IRI formats, so the grader
-# goes without it; a process that already imported it keeps it.
-sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]  # None: "not there"
+import nbformat
 
-import nbformat  # noqa: E402  (after the line above, which makes its import fast)
-
-from helpers.nbgrader_plugins import findings, stderr_lines  # noqa: E402
+from helpers.grading.cells import Role, grade_id, nbgrader_meta, role
+from helpers.grading.nbgrader_plugins import findings, stderr_lines
 
 NOTEBOOK_VERSION = 4
 NOT_ANSWERED = "not answered yet: replace `raise NotImplementedError()` with your code"
@@ -130,6 +126,17 @@ def _quiet_nbgrader_logs() -> Iterator[None]:
         logger.handlers[:] = handlers
 
 
+@contextmanager
+def _this_python_on_path() -> Iterator[None]:
+    """nbgrader runs `alembic` when it creates a gradebook: it must be this Python's."""
+    before = os.environ.get("PATH", "")
+    os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + before
+    try:
+        yield
+    finally:
+        os.environ["PATH"] = before
+
+
 def _run(
     app_class: type, root: Path, assignment: str, student: str = ".", **traits: object
 ) -> dict[str, Any]:
@@ -146,7 +153,7 @@ def _run(
     app = app_class(coursedir=coursedir, config=config)
     for name, value in traits.items():
         setattr(app, name, value)
-    with _quiet_nbgrader_logs(), warnings.catch_warnings():
+    with _quiet_nbgrader_logs(), _this_python_on_path(), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # SQLAlchemy's autoflush warnings from nbgrader's own code
         outcome: dict[str, Any] = capture_log(app)
         return outcome
@@ -170,12 +177,8 @@ def _parts(release: nbformat.NotebookNode) -> dict[str, tuple[str, float]]:
             found = re.findall(r"^#+\s+(.+)$", cell.source, flags=re.MULTILINE)
             if found:
                 heading = re.sub(r"\s*\(\d+(\.\d+)? points?\)\s*$", "", found[-1]).strip()
-        nbgrader = cell.metadata.get("nbgrader", {})
-        if nbgrader.get("grade") and not nbgrader.get("solution"):
-            titles[nbgrader["grade_id"]] = (
-                heading or nbgrader["grade_id"],
-                float(nbgrader["points"]),
-            )
+        if role(cell) is Role.TEST and (name := grade_id(cell)):
+            titles[name] = (heading or name, float(nbgrader_meta(cell)["points"]))
     return titles
 
 
@@ -211,12 +214,11 @@ def _answer_failures(graded: nbformat.NotebookNode) -> dict[str, tuple[Status, s
     failures: dict[str, tuple[Status, str]] = {}
     pending = (Status.PASSED, "")
     for cell in graded.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("solution"):
-            if pending[0] is Status.PASSED:
-                pending = _first_error(cell)
-        elif meta.get("grade"):
-            failures[meta["grade_id"]] = pending
+        kind = role(cell)
+        if kind is Role.ANSWER and pending[0] is Status.PASSED:
+            pending = _first_error(cell)
+        elif kind is Role.TEST and (name := grade_id(cell)):
+            failures[name] = pending
             pending = (Status.PASSED, "")
     return failures
 
@@ -268,7 +270,6 @@ class TempCourse:
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._db: tempfile.TemporaryDirectory[str] | None = None
         self._releases: dict[str, nbformat.NotebookNode] = {}
-        self._path = ""
 
     @property
     def root(self) -> Path:
@@ -288,9 +289,6 @@ class TempCourse:
     def __enter__(self) -> TempCourse:
         from nbgrader.converters import GenerateAssignment
 
-        # nbgrader runs `alembic` when it creates the gradebook: it must be this Python's.
-        self._path = os.environ.get("PATH", "")
-        os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + self._path
         self._tmp = tempfile.TemporaryDirectory(prefix=f"grade-{self.assignment}-")
         self._db = tempfile.TemporaryDirectory(prefix="gradebook-")
         try:
@@ -320,7 +318,6 @@ class TempCourse:
         for folder in (self._tmp, self._db):
             if folder is not None:
                 folder.cleanup()
-        os.environ["PATH"] = self._path
 
     def autograde(self, submissions: dict[str, Path]) -> dict[str, Report]:
         """Grade each submission (student id -> notebook or folder) in one nbgrader autograde run."""
@@ -347,28 +344,27 @@ class TempCourse:
                     answer_failures = _answer_failures(graded)
                     stderr = stderr_lines(graded)
                     for cell in graded.cells:
-                        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-                        if grade_id:
-                            graded_cells[grade_id] = cell
+                        if cell_id := grade_id(cell):
+                            graded_cells[cell_id] = cell
                     found = findings(graded)
                     report.notes += found["restored"]
                     report.notes += found["kernel"]
                     report.flags += found["tampering"]
                 elif not report.error:
                     report.error = _failure_paragraph(log, student)
-                for grade_id, (title, maximum) in _parts(self._releases[name]).items():
+                for part_id, (title, maximum) in _parts(self._releases[name]).items():
                     try:
-                        grade = gradebook.find_grade(grade_id, name, self.assignment, student)
+                        grade = gradebook.find_grade(part_id, name, self.assignment, student)
                     except MissingEntry:
                         points = 0.0
                     else:  # what the tests gave: a self-grade never has manual scores
                         points = min(float(grade.auto_score or 0), maximum)
                         if grade.manual_score is not None or grade.extra_credit:
                             report.flags.append(
-                                f"the gradebook held a manual score or extra credit for {grade_id}"
+                                f"the gradebook held a manual score or extra credit for {part_id}"
                                 ", which grading never gives: it was ignored"
                             )
-                    cell = graded_cells.get(grade_id)
+                    cell = graded_cells.get(part_id)
                     if cell is None:
                         status, message = (
                             Status.NOT_RUN,
@@ -380,7 +376,7 @@ class TempCourse:
                             ),
                         )
                     elif points < maximum:
-                        cause, cause_message = answer_failures.get(grade_id, (Status.PASSED, ""))
+                        cause, cause_message = answer_failures.get(part_id, (Status.PASSED, ""))
                         if cause not in (Status.PASSED, Status.NOT_ANSWERED):
                             status = cause
                             message = f"your answer cell failed first: {cause_message}"
@@ -388,9 +384,9 @@ class TempCourse:
                             status, message = _first_error(cell)
                             if status is Status.PASSED:  # lost points without an error
                                 status, message = Status.FAILED, "failed without an error message"
-                        if grade_id in stderr:
-                            message += f" (it also wrote to stderr: {stderr[grade_id]})"
+                        if part_id in stderr:
+                            message += f" (it also wrote to stderr: {stderr[part_id]})"
                     else:
                         status, message = Status.PASSED, ""
-                    report.parts.append(Part(grade_id, title, points, maximum, message, status))
+                    report.parts.append(Part(part_id, title, points, maximum, message, status))
         return report

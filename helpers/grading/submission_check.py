@@ -13,23 +13,11 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
+from helpers.grading.cells import Role, grade_id, role
+
 
 class Unreadable(Exception):
     """The notebook cannot be graded; the message is a paragraph for the learner."""
-
-
-def _grade_id(cell: NotebookNode) -> str | None:
-    grade_id: str | None = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-    return grade_id
-
-
-def _role(cell: NotebookNode) -> str:
-    meta = cell.metadata["nbgrader"]
-    if meta.get("solution"):
-        return "answer"
-    if meta.get("grade"):
-        return "test"
-    return "setup"
 
 
 def read_notebook(path: Path) -> nbformat.NotebookNode:
@@ -70,23 +58,23 @@ def check(notebook: nbformat.NotebookNode, *originals: nbformat.NotebookNode) ->
     allowed: dict[str, set[str]] = {}
     for original in originals:
         for cell in original.cells:
-            if grade_id := _grade_id(cell):
-                allowed.setdefault(grade_id, set()).add(cell.source)
-    expected = {grade_id: c for c in release.cells if (grade_id := _grade_id(c))}
-    present = {grade_id: c for c in notebook.cells if (grade_id := _grade_id(c))}
+            if name := grade_id(cell):
+                allowed.setdefault(name, set()).add(cell.source)
+    expected = {name: c for c in release.cells if (name := grade_id(c))}
+    present = {name: c for c in notebook.cells if (name := grade_id(c))}
     notes: dict[str, str] = {}
-    for grade_id, original in expected.items():
-        role = _role(original)
-        cell = present.get(grade_id)
+    for name, original in expected.items():
+        kind = role(original)
+        if kind is Role.OTHER:  # an exercise cell with an id but no role: read-only prose
+            kind = Role.SETUP
+        cell = present.get(name)
         if cell is None:
-            notes[grade_id] = {
-                "answer": f"the answer cell {grade_id} is missing, so its part cannot pass.",
-                "test": f"the test cell {grade_id} was deleted; the grader put the original back.",
-                "setup": f"the setup cell {grade_id} is missing, so the tests cannot run; copy it "
+            notes[name] = {
+                Role.ANSWER: f"the answer cell {name} is missing, so its part cannot pass.",
+                Role.TEST: f"the test cell {name} was deleted; the grader put the original back.",
+                Role.SETUP: f"the setup cell {name} is missing, so the tests cannot run; copy it "
                 "back from a fresh copy of the exercise.",
-            }[role]
-        elif role != "answer" and cell.source not in allowed[grade_id]:
-            notes[grade_id] = (
-                f"the {role} cell {grade_id} was changed; the grader ran the original."
-            )
+            }[kind]
+        elif kind is not Role.ANSWER and cell.source not in allowed[name]:
+            notes[name] = f"the {kind} cell {name} was changed; the grader ran the original."
     return notes

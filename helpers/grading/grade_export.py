@@ -3,7 +3,7 @@
 The extra column, `grading_flags`, lists per submission what an instructor may want to look at:
 answer cells with constructs that can tamper with grading, things the grader had to put back
 before a test, cell roles it restored, kernels that died. It reads them from the autograded
-notebooks (see helpers.nbgrader_plugins). Switched on in nbgrader_config.py.
+notebooks (see helpers.grading.nbgrader_plugins). Switched on in nbgrader_config.py.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.plugins import ExportPlugin
 
-from helpers.nbgrader_plugins import findings
+from helpers.grading.nbgrader_plugins import findings
 
 COLUMNS = [
     "assignment",
