@@ -323,6 +323,21 @@ async def run_all(commands, limit, timeout, grace, emit):
     return dict(zip(commands, codes))
 """
 
+ALL_STREAM_UNDER_TIMEOUT = """\
+async def run_all(commands, limit, timeout, grace, emit):
+    slots = asyncio.Semaphore(limit)
+
+    async def one(name, args):
+        async with slots:
+            try:
+                async with asyncio.timeout(timeout):
+                    return await stream(args, name, emit)  # part 2's function
+            except TimeoutError:
+                return -9  # but stream's process is never stopped
+    codes = await asyncio.gather(*(one(name, args) for name, args in commands.items()))
+    return dict(zip(commands, codes))
+"""
+
 ALL_SUBPROCESS_RUN = """\
 import subprocess
 
@@ -493,6 +508,14 @@ VARIANTS = [
         "wait_for gives up after the timeout but leaves the command running",
         {"part4_answer": ALL_NEVER_KILLS},
         expect={"part4_tests": ZERO},
+    ),
+    Variant(
+        "all-stream-under-timeout",
+        "wrong",
+        "part 2's stream() under asyncio.timeout: the wait ends, the command runs on",
+        {"part4_answer": ALL_STREAM_UNDER_TIMEOUT},
+        expect={"part4_tests": ZERO},
+        message={"part4_tests": "is still there"},
     ),
     Variant(
         "all-subprocess-run",
