@@ -101,3 +101,9 @@ def test_learner_setup_turns_instructor_tools_off_and_fills_the_workspace(tmp_pa
     assert mine.read_text() == "my own work", "the learner's copy was overwritten"
     copied = sorted(p.name for p in (course / "workspace").iterdir())
     assert copied == sorted(p.name for p in (COURSE / "exercises").iterdir() if p.is_dir())
+
+
+def test_binder_installs_the_servers_lesson_18_starts():
+    # repo2docker installs apt.txt's Debian packages; helpers.data_servers finds their programs.
+    packages = (COURSE / "apt.txt").read_text().split()
+    assert {"postgresql", "redis-server"} <= set(packages), packages
