@@ -128,3 +128,35 @@ def test_what_newer_versions_print_comes_from_a_version_guard(lesson):
                 f"{lesson.name}: prints what newer versions print without a version guard:\n"
                 f"{cell.source}"
             )
+
+
+EXERCISES = sorted((COURSE / "solutions").glob("*/*.ipynb"))
+
+
+def _anchors(path: Path) -> set[str]:
+    """The ids JupyterLab gives the notebook's headings: their text, spaces turned into '-'."""
+    anchors = set()
+    for heading in re.findall(r"^#{1,6}\s+(.+?)\s*$", _markdown(path), flags=re.MULTILINE):
+        text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", heading)  # a link shows its text
+        text = re.sub(r"[`*]", "", text)  # code and emphasis marks are not part of the text
+        anchors.add(text.replace(" ", "-"))
+    return anchors
+
+
+@pytest.mark.parametrize("notebook", LESSONS + EXERCISES, ids=lambda p: p.stem)
+def test_anchor_links_point_at_headings(notebook):
+    broken = []
+    # An anchor may hold balanced parentheses: (#What-drain()-does).
+    links = re.findall(r"\]\(([^)#\s]*)#((?:[^()\s]|\([^()\s]*\))+)\)", _markdown(notebook))
+    for target, anchor in links:
+        if "://" in target:
+            continue
+        linked = notebook if not target else notebook.parent / target
+        linked = (
+            COURSE / "exercises" / linked.relative_to(COURSE / "workspace")
+            if (COURSE / "workspace" in linked.resolve().parents)
+            else linked
+        )
+        if linked.suffix == ".ipynb" and anchor not in _anchors(linked.resolve()):
+            broken.append(f"{target}#{anchor}")
+    assert not broken, f"{notebook.name} links to headings that do not exist: {broken}"
