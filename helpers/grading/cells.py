@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from nbformat import NotebookNode
+from nbgrader import utils as nbgrader_utils
 
 
 class Role(StrEnum):
@@ -31,12 +32,12 @@ def grade_id(cell: NotebookNode) -> str | None:
 
 
 def role(cell: NotebookNode) -> Role:
-    meta = nbgrader_meta(cell)
-    if meta.get("solution"):
+    """nbgrader's own reading of the flags: a solution first, then a grade, then locked."""
+    if nbgrader_utils.is_solution(cell):
         return Role.ANSWER
-    if meta.get("grade"):
+    if nbgrader_utils.is_grade(cell):
         return Role.TEST
-    if meta.get("locked"):
+    if nbgrader_utils.is_locked(cell):
         return Role.SETUP
     return Role.OTHER
 
