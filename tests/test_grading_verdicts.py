@@ -18,7 +18,7 @@ import pytest
 import variants
 from nbgrader.utils import determine_grade
 
-from helpers.grading.autograde import TempCourse, assignments
+from helpers.grading.autograde import Status, TempCourse, assignments
 from helpers.grading.nbgrader_plugins import ScoreByErrorsOnly
 
 COURSE = Path(__file__).resolve().parents[1]
@@ -197,11 +197,14 @@ def test_logging_warnings_and_stderr_cost_nothing(reports, student):
 def test_blocking_the_loop_loses_the_parts_that_use_it(reports):
     urllib_messages = _messages(reports["blocks-with-urllib"])
     assert reports["blocks-with-urllib"].total <= 2, _scores(reports["blocks-with-urllib"])
+    statuses = {part.id: part.status for part in reports["blocks-with-urllib"].parts}
     for part in ("part2_tests", "part3_tests", "part4_tests"):
         assert "blocked the event loop" in urllib_messages[part], urllib_messages
         assert "urllib.request.urlopen" in urllib_messages[part], urllib_messages
+        assert statuses[part] is Status.BLOCKED_LOOP, statuses
     sleeping = reports["blocks-with-sleep"]
     assert _scores(sleeping)["part2_tests"] == 0, _messages(sleeping)
+    assert sleeping.parts[1].status is Status.BLOCKED_LOOP, sleeping.parts[1]
     assert "time.sleep(0.1)" in _messages(sleeping)["part2_tests"]
     assert sleeping.total == 8, "the blocking answer should cost its own part only"
 
