@@ -9,6 +9,7 @@ stops with the lesson's name, and that lesson is left unchanged.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -54,4 +55,7 @@ def main(names: list[str]) -> None:
 
 
 if __name__ == "__main__":
+    # Lessons run their scripts with `!python`: it must be this environment's Python, not the
+    # first one on the caller's PATH, or the stored output is that Python's ImportError.
+    os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
     main(sys.argv[1:])
