@@ -51,7 +51,8 @@ class DeadlineExceeded(TimeoutError):
 
 
 class BlockedPastDeadline(DeadlineExceeded):
-    """The code kept the event loop busy past its deadline and was stopped; the message says where."""
+    """The code kept the event loop busy past its deadline and was stopped; the message says
+    where."""
 
 
 class EventLoopBlocked(AssertionError):

@@ -2,8 +2,8 @@
 
 Learner code shares the kernel with the tests, so nothing stops an answer cell from changing how
 later cells run or what they measure. The grader resets what it can before each test (see
-helpers.grading.kernel_guard); this lists what a person should look at. Honest answers almost never
-contain any of it.
+helpers.grading.kernel_guard); this lists what a person should look at. Honest answers almost
+never contain any of it.
 """
 
 from __future__ import annotations

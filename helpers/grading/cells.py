@@ -1,4 +1,7 @@
-"""What each cell of an exercise is to nbgrader: the one place that reads its cell metadata.
+"""What each cell of an exercise is to nbgrader: the one place that tells a cell's role and id.
+
+(RestoreCellRoles in nbgrader_plugins writes whole metadata records back; it asks this module
+which cell is which.)
 
 role(cell)       Role.ANSWER, TEST, SETUP (a read-only cell of the exercise's) or OTHER
 grade_id(cell)   the cell's nbgrader id, or None

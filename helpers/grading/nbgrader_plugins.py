@@ -8,9 +8,9 @@ in a classroom alike:
   `grade_id`), matching cells by id, by their original source, or by position.
 - `FlagSuspiciousAnswers` lists constructs in answer cells that can tamper with grading.
 - `GuardedExecute` (nbgrader's Execute) resets the kernel before every test cell (see
-  helpers.grading.kernel_guard), caps the kernel's memory, and survives runaways: a cell that cannot be
-  interrupted or a kernel that dies costs its own part; the kernel is restarted, the setup and
-  answer cells are run again, and grading goes on, within a time budget per notebook.
+  helpers.grading.kernel_guard), caps the kernel's memory, and survives runaways: a cell that
+  cannot be interrupted or a kernel that dies costs its own part; the kernel is restarted, the
+  setup and answer cells are run again, and grading goes on, within a time budget per notebook.
 - `ScoreByErrorsOnly` (before SaveAutoGrades) keeps a test cell's score from depending on anything
   but its errors: text on stderr (logging, warnings) becomes ordinary output, and a value the
   cell ends with is shown, not read as partial credit.
