@@ -6,6 +6,7 @@
 #   make exercises   regenerate exercises/ from solutions/ (nbgrader generate_assignment)
 #   make lessons     re-run every lesson and store its outputs
 #   make links       rewrite the Binder links from the repository address in pyproject.toml
+#   make navigation  write titles, times, contents and course maps from course.toml
 #   make lint        ruff over code and notebooks, mypy --strict over helpers
 #   make lock        pin dependencies again (constraints.txt, environment.yml)
 
@@ -16,7 +17,7 @@ STAMP := $(VENV)/.installed
 # Notebooks run `!python ...` and nbgrader runs `alembic`: both must come from this environment.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: lab instructor test bench exercises lessons links lint lock clean
+.PHONY: lab instructor test bench exercises lessons links navigation lint lock clean
 
 # lab, instructor and test are scripts/course.py's commands, which also run without make.
 COURSE_CLI := $(PYTHON) scripts/course.py
@@ -56,6 +57,10 @@ lessons: $(STAMP)
 
 links: $(STAMP)
 	$(BIN)/python scripts/binder_links.py
+	$(BIN)/python scripts/regenerate_exercises.py
+
+navigation: $(STAMP)
+	$(BIN)/python scripts/course_navigation.py
 	$(BIN)/python scripts/regenerate_exercises.py
 
 lint: $(STAMP)
