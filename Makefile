@@ -7,6 +7,7 @@
 #   make lessons     re-run every lesson and store its outputs
 #   make links       rewrite the Binder links from the repository address in pyproject.toml
 #   make navigation  write titles, times, contents and course maps from course.toml
+#   make hub-demo    a JupyterHub classroom on this machine (root, Linux; docs/instructors.md)
 #   make lint        ruff over code and notebooks, mypy --strict over helpers
 #   make lock        pin dependencies again (constraints.txt, environment.yml)
 
@@ -17,7 +18,7 @@ STAMP := $(VENV)/.installed
 # Notebooks run `!python ...` and nbgrader runs `alembic`: both must come from this environment.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: lab instructor test bench exercises lessons links navigation lint lock clean
+.PHONY: lab instructor test bench exercises lessons links navigation hub-demo lint lock clean
 
 # lab, instructor and test are scripts/course.py's commands, which also run without make.
 COURSE_CLI := $(PYTHON) scripts/course.py
@@ -62,6 +63,11 @@ links: $(STAMP)
 navigation: $(STAMP)
 	$(BIN)/python scripts/course_navigation.py
 	$(BIN)/python scripts/regenerate_exercises.py
+
+# Instructors: try the course on JupyterHub with real users, as docs/instructors.md section 9 sets
+# it up. Needs root and configurable-http-proxy (npm); Ctrl-C removes the users again.
+hub-demo:
+	$(PYTHON) scripts/hub_classroom.py demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,9 +1,9 @@
 """Pin the dependencies (`make lock`): constraints.txt for make and CI, environment.yml for Binder.
 
-Installs pyproject.toml's dependencies (test extras included) into a fresh virtual environment,
-writes every resulting version to constraints.txt, and writes environment.yml with the runtime
-dependencies pinned to those versions, so Binder runs what the test suite runs, on the newest
-Python the course supports (pyproject.toml's classifiers).
+Installs pyproject.toml's dependencies (test and hub extras included) into a fresh virtual
+environment, writes every resulting version to constraints.txt, and writes environment.yml with
+the runtime dependencies pinned to those versions, so Binder runs what the test suite runs, on the
+newest Python the course supports (pyproject.toml's classifiers).
 
 The pins must install on every Python the course supports, the oldest included: Debian 12's
 python3 is 3.11.2, and some releases need a newer 3.11. CAPS keeps those packages below them.
@@ -57,7 +57,8 @@ def freeze() -> str:
         caps = Path(tmp) / "caps.txt"
         caps.write_text("".join(f"{name}{cap}\n" for name, cap in CAPS.items()))
         subprocess.run(
-            [python, "-m", "pip", "install", "-q", "-c", caps, "-e", f"{COURSE}[test]"], check=True
+            [python, "-m", "pip", "install", "-q", "-c", caps, "-e", f"{COURSE}[test,hub]"],
+            check=True,
         )
         return subprocess.run(
             [python, "-m", "pip", "freeze", "--exclude-editable"],
@@ -79,7 +80,7 @@ def check_installable() -> list[str]:
             subprocess.run([python, "-m", "venv", tmp], check=True)
             done = subprocess.run(
                 [Path(tmp) / "bin" / "python", "-m", "pip", "install", "-q", "--dry-run",
-                 "-c", COURSE / "constraints.txt", "-e", f"{COURSE}[test]"],
+                 "-c", COURSE / "constraints.txt", "-e", f"{COURSE}[test,hub]"],
                 capture_output=True, text=True,
             )  # fmt: skip
         print(

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import helpers
@@ -59,3 +60,15 @@ def test_the_helpers_pass_mypy_strict():
         text=True,
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_a_plain_install_ships_every_package():
+    """`pip install <course>` (not -e), as a JupyterHub image does, copies only listed packages."""
+    listed = set(
+        tomllib.loads((COURSE / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    found = {
+        ".".join(init.parent.relative_to(COURSE).parts)
+        for init in (COURSE / "helpers").rglob("__init__.py")
+    }
+    assert listed == found
