@@ -66,6 +66,18 @@ def _write_json(path: Path, settings: dict) -> None:
     path.write_text(json.dumps(settings, indent=2) + "\n")
 
 
+def _instructor_tools(jupyter: Path, on: bool, **server_settings: object) -> None:
+    """The instructor tools on or off in the Jupyter configuration folder `jupyter`, with any
+    other ServerApp settings."""
+    extensions = {f"nbgrader.server_extensions.{n}": on for n in INSTRUCTOR_SERVER_EXTENSIONS}
+    _write_json(
+        jupyter / "jupyter_server_config.json",
+        {"ServerApp": {"jpserver_extensions": extensions, **server_settings}},
+    )
+    disabled = {f"@jupyter/nbgrader:{n}": not on for n in INSTRUCTOR_LAB_EXTENSIONS}
+    _write_json(jupyter / "labconfig" / "page_config.json", {"disabledExtensions": disabled})
+
+
 def write_shared_settings(environment: Path, exchange: Path) -> None:
     """Settings for every user of the course's environment, in its own Jupyter folder: nbgrader's
     course and exchange, the instructor tools off, terminals that keep the environment's PATH."""
@@ -76,47 +88,14 @@ def write_shared_settings(environment: Path, exchange: Path) -> None:
         f'c.CourseDirectory.course_id = "{COURSE_ID}"\n'
         f'c.Exchange.root = "{exchange}"\n'
     )
-    _write_json(
-        etc / "jupyter_server_config.json",
-        {
-            "ServerApp": {
-                "jpserver_extensions": {
-                    f"nbgrader.server_extensions.{name}": False
-                    for name in INSTRUCTOR_SERVER_EXTENSIONS
-                },
-                # An interactive shell, not a login one: /etc/profile would reset PATH.
-                "terminado_settings": {"shell_command": ["/bin/bash", "-i"]},
-            }
-        },
-    )
-    _write_json(
-        etc / "labconfig" / "page_config.json",
-        {"disabledExtensions": {f"@jupyter/nbgrader:{n}": True for n in INSTRUCTOR_LAB_EXTENSIONS}},
-    )
+    # An interactive shell, not a login one: /etc/profile would reset PATH.
+    _instructor_tools(etc, on=False, terminado_settings={"shell_command": ["/bin/bash", "-i"]})
 
 
 def enable_instructor_tools(jupyter: Path) -> None:
     """The instructor tools back on in one user's Jupyter folder (~/.jupyter), which outranks the
     environment's settings: for that user alone."""
-    _write_json(
-        jupyter / "jupyter_server_config.json",
-        {
-            "ServerApp": {
-                "jpserver_extensions": {
-                    f"nbgrader.server_extensions.{name}": True
-                    for name in INSTRUCTOR_SERVER_EXTENSIONS
-                }
-            }
-        },
-    )
-    _write_json(
-        jupyter / "labconfig" / "page_config.json",
-        {
-            "disabledExtensions": {
-                f"@jupyter/nbgrader:{n}": False for n in INSTRUCTOR_LAB_EXTENSIONS
-            }
-        },
-    )
+    _instructor_tools(jupyter, on=True)
 
 
 @dataclass

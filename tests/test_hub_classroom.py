@@ -21,6 +21,7 @@ import importlib.util
 import io
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -127,6 +128,19 @@ class Hub:
         if isinstance(result, dict) and "success" in result:
             assert result["success"], f"formgrader {path}: {result}"
         return result
+
+    def lab_settings(self, user: str) -> dict:
+        """The settings JupyterLab's page hands the browser at /lab: what a user's Lab loads."""
+        request = urllib.request.Request(
+            f"{self.url}/user/{user}/lab", headers={"Authorization": f"token {self.token}"}
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            page = response.read().decode()
+        found = re.search(
+            r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', page, re.S
+        )
+        assert found, f"no settings in {user}'s /lab page"
+        return json.loads(found.group(1))
 
     def start_servers(self, users: list[str]) -> None:
         for user in users:
@@ -318,6 +332,12 @@ def test_instructor_tools_are_the_instructors_alone(classroom: Hub):
     assert classroom.formgrader("GET", "/status")["status"] is True
     with pytest.raises(AssertionError, match="404"):
         classroom.user(CLASSROOM.students[0], "GET", "/formgrader/api/status")
+    tools = {f"@jupyter/nbgrader:{n}" for n in hub_classroom.INSTRUCTOR_LAB_EXTENSIONS}
+    teacher = set(classroom.lab_settings(CLASSROOM.instructor)["disabledExtensions"])
+    student = set(classroom.lab_settings(CLASSROOM.students[0])["disabledExtensions"])
+    assert not tools & teacher, f"the instructor's Lab leaves out {tools & teacher}"
+    assert tools <= student, f"a student's Lab has {tools - student}"
+    assert "@jupyter/nbgrader:assignment-list" not in student  # the students' Assignments panel
 
 
 def test_students_read_nothing_of_the_instructors_or_each_others(round_of_exercise_01):
