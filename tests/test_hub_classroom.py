@@ -220,6 +220,18 @@ def _answers(student: str, fetched: nbformat.NotebookNode) -> nbformat.NotebookN
     return fetched
 
 
+def _wait_until_up(hub: Hub, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            hub.call("GET", "/hub/api/")
+            return
+        except (OSError, AssertionError):
+            assert process.poll() is None, f"the hub ended:\n{log.read_text()[-3000:]}"
+            assert time.monotonic() < deadline, "the hub did not answer within 60 s"
+            time.sleep(0.5)
+
+
 @pytest.fixture(scope="module")
 def classroom():
     """The classroom, its hub running; everything (users, homes, processes) goes afterwards."""
@@ -227,38 +239,30 @@ def classroom():
     token = os.urandom(24).hex()
     port, hub_port, proxy_port = _free_port(), _free_port(), _free_port()
     CLASSROOM.add_users()
-    hub_process = None
     try:
         CLASSROOM.write_hub_config(port, hub_port, proxy_port, password=os.urandom(12).hex())
-        log = open(CLASSROOM.hub_dir / "hub.log", "w")  # noqa: SIM115 (closed below)
         env = {
             "PATH": os.environ["PATH"],
             "LANG": "C.UTF-8",
             "PYTHONPATH": os.environ.get("PYTHONPATH", ""),  # the suite's offline guard
             "CLASSROOM_API_TOKEN": token,
         }
-        hub_process = subprocess.Popen(
-            CLASSROOM.hub_command(), cwd=CLASSROOM.hub_dir, env=env, stdout=log, stderr=log
-        )
-        hub = Hub(f"http://127.0.0.1:{port}", token)
-        deadline = time.monotonic() + 60
-        while True:
+        with open(CLASSROOM.hub_dir / "hub.log", "w") as log:
+            hub_process = subprocess.Popen(
+                CLASSROOM.hub_command(), cwd=CLASSROOM.hub_dir, env=env, stdout=log, stderr=log
+            )
             try:
-                hub.call("GET", "/hub/api/")
-                break
-            except (OSError, AssertionError):
-                assert hub_process.poll() is None, (CLASSROOM.hub_dir / "hub.log").read_text()
-                assert time.monotonic() < deadline, "the hub did not answer within 60 s"
-                time.sleep(0.5)
-        hub.start_servers(CLASSROOM.users)
-        yield hub
+                hub = Hub(f"http://127.0.0.1:{port}", token)
+                _wait_until_up(hub, hub_process, CLASSROOM.hub_dir / "hub.log")
+                hub.start_servers(CLASSROOM.users)
+                yield hub
+            finally:
+                hub_process.terminate()  # the hub stops the users' servers as it goes
+                try:
+                    hub_process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    hub_process.kill()
     finally:
-        if hub_process is not None:
-            hub_process.terminate()  # the hub stops the users' servers as it goes
-            try:
-                hub_process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                hub_process.kill()
         CLASSROOM.remove()
 
 
