@@ -96,11 +96,12 @@ def contents(notebook: nbformat.NotebookNode) -> str:
     return "\n".join(["## Contents", *items])
 
 
-def replace(text: str, pattern: str, new: str, where: str) -> str:
-    """`text` with the one match of `pattern` (multi-line mode) replaced by `new`."""
+def replace(text: str, pattern: str, new: str, where: str, wanted: str) -> str:
+    """`text` with the one match of `pattern` (multi-line mode) replaced by `new`; `wanted` says
+    in words what the pattern finds, for the error when it finds nothing."""
     updated, count = re.subn(pattern, lambda _: new, text, count=1, flags=re.MULTILINE)
     if count != 1:
-        raise NavigationError(f"{where}: found no {pattern!r} to write navigation into")
+        raise NavigationError(f"{where} has no {wanted} for the navigation to go in")
     return updated
 
 
@@ -116,9 +117,14 @@ def lesson_header(text: str, lesson: Lesson, before: Lesson | None, after: Lesso
     if lesson.exercise:
         links.append(f"**Exercise:** {lesson.exercise_link()}")
     where = f"notebooks/{lesson.file}, first cell"
-    text = replace(text, r"\A# .*", f"# {lesson.number} · {lesson.title}", where)
-    text = replace(text, r"^\*\*Time:\*\* .*", f"**Time:** about {lesson.minutes} minutes.", where)
-    text = replace(text, r"^\*\*(?:Previous|Next):\*\*" + PARAGRAPH, " ·\n".join(links), where)
+    title = f"# {lesson.number} · {lesson.title}"
+    text = replace(text, r"\A# .*", title, where, "`# ` title line at the top")
+    time = f"**Time:** about {lesson.minutes} minutes."
+    text = replace(text, r"^\*\*Time:\*\* .*", time, where, "`**Time:**` line")
+    navigation = " ·\n".join(links)
+    return replace(
+        text, r"^\*\*(?:Previous|Next):\*\*" + PARAGRAPH, navigation, where, "`**Previous:**` line"
+    )
     return text
 
 
@@ -129,20 +135,27 @@ def lesson_closing(text: str, lesson: Lesson, after: Lesson | None) -> str:
             f"**Now practise:** {lesson.exercise_link()},\n"
             f"then grade it with `python -m helpers.grade {lesson.number}`."
         )
-        text = replace(text, r"^\*\*Now practise:\*\*" + PARAGRAPH, practise, where)
+        text = replace(
+            text, r"^\*\*Now practise:\*\*" + PARAGRAPH, practise, where, "`**Now practise:**` line"
+        )
     following = f"**Next:** {after.link()}." if after else LAST_LESSON_NEXT
-    return replace(text, r"^\*\*Next:\*\*" + PARAGRAPH, following, where)
+    return replace(text, r"^\*\*Next:\*\*" + PARAGRAPH, following, where, "`**Next:**` line")
 
 
 def exercise_header(text: str, lesson: Lesson) -> str:
     where = f"solutions/{lesson.slug}/{lesson.file}, first cell"
-    text = replace(text, r"\A# .*", f"# Exercise {lesson.number}: {lesson.name}", where)
+    title = f"# Exercise {lesson.number}: {lesson.name}"
+    text = replace(text, r"\A# .*", title, where, "`# ` title line at the top")
     lesson_link = f"[lesson {lesson.number}, {lesson.name}](../../notebooks/{lesson.file})"
-    return replace(text, r"(?<=^Practice for )\[[^\]]*\]\([^)]*\)", lesson_link, where)
+    pattern = r"(?<=^Practice for )\[[^\]]*\]\([^)]*\)"
+    return replace(
+        text, pattern, lesson_link, where, "line starting `Practice for [lesson ...](...)`"
+    )
 
 
 def table(text: str, rows: list[str], where: str) -> str:
-    return replace(text, r"^\| # \|.*\n(?:\|.*\n?)*", "\n".join(rows) + "\n", where)
+    pattern = r"^\| # \|.*\n(?:\|.*\n?)*"
+    return replace(text, pattern, "\n".join(rows) + "\n", where, "table starting `| # |`")
 
 
 def readme_map(lessons: list[Lesson]) -> list[str]:
@@ -189,12 +202,13 @@ def lesson_updates(
         r"^## Contents\n(?:.*\n?)*",
         contents(notebook),
         f"{where}, first cell",
+        "`## Contents` list at the end",
     )
     closing.source = lesson_closing(closing.source, lesson, after)
     if n == 0:
         for cell in notebook.cells:
             if cell.source.startswith("## How the course works"):
-                cell.source = table(cell.source, welcome_table(lessons), f"{where}'s course table")
+                cell.source = table(cell.source, welcome_table(lessons), f"{where}, course table")
     changed = {path: notebook} if _written(notebook) != path.read_text() else {}
     if lesson.exercise:
         source = course / "solutions" / lesson.slug / lesson.file
