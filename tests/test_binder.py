@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -11,19 +10,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import course_scripts
 import nbformat
 
 COURSE = Path(__file__).resolve().parents[1]
 
 
-def _script(name: str):
-    spec = importlib.util.spec_from_file_location(name, COURSE / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-links = _script("binder_links")
+links = course_scripts.load("binder_links")
 
 
 def _released(path: str) -> str:

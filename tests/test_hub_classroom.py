@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import importlib.util
 import io
 import json
 import os
@@ -34,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import course_scripts
 import nbformat
 import pytest
 import variants
@@ -42,11 +42,7 @@ COURSE = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "01-why-async"
 NOTEBOOK = f"{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
 
-_spec = importlib.util.spec_from_file_location(
-    "hub_classroom", COURSE / "scripts" / "hub_classroom.py"
-)
-hub_classroom = sys.modules["hub_classroom"] = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(hub_classroom)
+hub_classroom = course_scripts.load("hub_classroom")
 
 CLASSROOM = hub_classroom.Classroom(
     instructor="hubtest-teacher", students=["hubtest-ada", "hubtest-ben", "hubtest-cleo"]
@@ -78,7 +74,8 @@ def _why_not() -> str | None:
     return None
 
 
-pytestmark = pytest.mark.skipif(_why_not() is not None, reason=_why_not() or "")
+WHY_NOT = _why_not()
+pytestmark = pytest.mark.skipif(WHY_NOT is not None, reason=WHY_NOT or "")
 
 
 def _free_port() -> int:

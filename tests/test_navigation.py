@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
-import sys
 from pathlib import Path
 
+import course_scripts
 import nbformat
 import pytest
 
 COURSE = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location(
-    "course_navigation", COURSE / "scripts" / "course_navigation.py"
-)
-navigation = sys.modules["course_navigation"] = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(navigation)
+navigation = course_scripts.load("course_navigation")
 
 
 def test_navigation_is_up_to_date():
