@@ -346,6 +346,10 @@ def _death_signal() -> Callable[[], object] | None:
 
 
 def _guard(plan: Plan) -> int:
+    # `kill <guardian>` must clean up from the first moment: the server's "ready" line goes out
+    # from another thread, so a handler installed after starting the server could come too late
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     folder = Path(plan["folder"])
     user = plan.get("user")
     as_user: dict[str, Any] = {}
@@ -415,9 +419,7 @@ def _guard(plan: Plan) -> int:
         sys.stdin.read()
         stop.set()
 
-    stop = threading.Event()
     threading.Thread(target=watch_parent, daemon=True).start()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())  # `kill <guardian>` cleans up too
     while not stop.is_set() and server.poll() is None:
         stop.wait(0.05)
     if server.poll() is None:
