@@ -1,18 +1,22 @@
 """Grading integrity, for every assignment in solutions/.
 
-Each assignment is graded once, in one real nbgrader autograde run whose "students" are probes:
+Each assignment is graded once, in real nbgrader autograde runs whose "students" are probes:
 the full solution, the untouched exercise, the solution with each answer reverted to its stub,
 exercises whose test cells were edited or deleted, one answer stuck in a busy loop, and the
 variant catalogue (tests/catalogue): answers learners really write, each with its verdict, plus
 two built for every exercise: one that logs, warns and writes to stderr (full marks) and one that
-blocks the event loop in every coroutine (each such part loses points).
+blocks the event loop in every coroutine (each such part loses points). Grading mostly waits (on
+the exercises' own pauses, servers and subprocesses: a third of a core), so the probes are split
+between two autograde runs at once, each in a temporary course of its own.
 """
 
 from __future__ import annotations
 
 import json
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing import get_context
 from pathlib import Path
 
 import catalogue
@@ -23,6 +27,7 @@ import variants
 from helpers.grading.autograde import Report, TempCourse, assignments, notebook_ids
 
 COURSE = Path(__file__).resolve().parents[1]
+RUNS = 2  # autograde runs at once per assignment
 
 
 @dataclass
@@ -71,12 +76,24 @@ def _grade_probes(assignment: str, tmp: Path) -> Graded:
             paths[student] = tmp / student / f"{name}.ipynb"
             variants.write(notebook, paths[student])
         started = time.perf_counter()
-        reports = temp.autograde(paths)
+        shards = [dict(list(paths.items())[i::RUNS]) for i in range(RUNS)]
+        # spawn, since nbgrader and pytest-xdist run threads; the first shard is graded here
+        with ProcessPoolExecutor(RUNS - 1, mp_context=get_context("spawn")) as pool:
+            others = [pool.submit(_autograde, assignment, shard) for shard in shards[1:]]
+            reports = temp.autograde(shards[0])
+            for other in others:
+                reports.update(other.result())
         seconds = time.perf_counter() - started
         generated = {p.name: nbformat.read(p, 4) for p in temp.release.glob("*.ipynb")}
     return Graded(
         assignment, generated, committed, solution, reports, answers, busy, seconds, blocked, listed
     )
+
+
+def _autograde(assignment: str, submissions: dict[str, Path]) -> dict[str, Report]:
+    """Grade `submissions` in a temporary course of their own (run in another process)."""
+    with TempCourse(COURSE, assignment) as temp:
+        return temp.autograde(submissions)
 
 
 @pytest.fixture(scope="module", params=assignments(COURSE))
