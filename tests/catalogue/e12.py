@@ -397,7 +397,7 @@ VARIANTS = [
 
 BLOCKING_EXEMPT = {
     "part4_answer": (
-        "the test's own program computes on the loop on purpose (crunch, about 0.1 to 0.3 s under "
+        "the test's own program computes on the loop on purpose (crunch, 0.01 to 0.1 s under "
         "yappi) so that the CPU clock has something to find: a time.sleep added to slowest cannot "
         "be told apart from it, and within() must let this part's calls block"
     ),
